@@ -1,0 +1,7 @@
+package dev.veil.rules;
+
+/** One entry of a credential's {@code allow:} list: an HTTP or a JDBC destination. */
+public interface Grant {
+    /** Where in the rules file the grant was written, {@code file:line:column}. */
+    String location();
+}

@@ -1,0 +1,23 @@
+package dev.veil.rules;
+
+/** {@code - jdbc: ..., user: ..., read-only: ...}. */
+public final class JdbcGrant implements Grant {
+    private final JdbcPattern jdbc;
+    private final String user;
+    private final boolean readOnly;
+    private final String location;
+
+    public JdbcGrant(JdbcPattern jdbc, String user, boolean readOnly, String location) {
+        this.jdbc = jdbc;
+        this.user = user;
+        this.readOnly = readOnly;
+        this.location = location;
+    }
+
+    public JdbcPattern jdbc() { return jdbc; }
+    /** The database user the credential may log in as; null means any. */
+    public String user() { return user; }
+    public boolean readOnly() { return readOnly; }
+    @Override public String location() { return location; }
+    @Override public String toString() { return "jdbc " + jdbc; }
+}
