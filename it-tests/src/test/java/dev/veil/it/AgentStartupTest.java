@@ -1,0 +1,74 @@
+package dev.veil.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veil.it.apps.Hello;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The real agent jar on a real child JVM: it loads the rules, says so in one line, and never stops the application. */
+class AgentStartupTest {
+    @TempDir Path tmp;
+
+    static Stream<Path> jdks() { return Jdks.all().stream(); }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void loadsRulesAndPrintsOneStatusLine(Path jdk) throws Exception {
+        Path rules = ChildJvm.REPO.resolve("rules/examples/quickstart.yaml");
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .jvmArgs("-Duser.home=" + tmp, "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=demo-agent")
+                .main(Hello.class);
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("hello from the application\n", r.out, r.toString());
+        assertEquals(1, r.err.lines().filter(l -> l.startsWith("veil:")).count(), r.toString());
+        assertTrue(r.err.contains("veil: rules " + rules + " loaded"), r.toString());
+        assertTrue(r.err.contains("agent demo-agent"), r.toString());
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void brokenRulesAreReportedWithPositionAndTheApplicationRuns(Path jdk) throws Exception {
+        Path rules = tmp.resolve("broken.yaml");
+        Files.writeString(rules, "version: 1\ncredentials:\n  openai:\n    source: local/openai\n    tll: 5m\n");
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .jvmArgs("-Duser.home=" + tmp, "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules)
+                .main(Hello.class);
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("hello from the application\n", r.out, r.toString());
+        assertTrue(r.err.contains(rules + ":5:5: "), r.toString());
+        assertTrue(r.err.contains("did you mean 'ttl'"), r.toString());
+        assertTrue(r.err.contains("scrub-only mode"), r.toString());
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void settingsComeFromSystemPropertiesAndEnvironmentWhenArgumentsAreAbsent(Path jdk) throws Exception {
+        Path rules = ChildJvm.REPO.resolve("rules/examples/quickstart.yaml");
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .env("VEIL_RULES", rules.toString())
+                .env("VEIL_AGENT", "from-env")
+                .jvmArgs("-Duser.home=" + tmp, "-Dveil.agent=from-property", "-javaagent:" + ChildJvm.AGENT_JAR)
+                .main(Hello.class);
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("veil: rules " + rules + " loaded"), r.toString());
+        assertTrue(r.err.contains("agent from-property"), r.toString());
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void withoutRulesItRunsScrubOnlyWithOneNotice(Path jdk) throws Exception {
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .jvmArgs("-Duser.home=" + tmp, "-javaagent:" + ChildJvm.AGENT_JAR)
+                .main(Hello.class);
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("hello from the application\n", r.out, r.toString());
+        assertEquals(1, r.err.lines().filter(l -> l.startsWith("veil:")).count(), r.toString());
+        assertTrue(r.err.contains("scrub-only mode"), r.toString());
+    }
+}
