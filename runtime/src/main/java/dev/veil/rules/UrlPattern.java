@@ -76,17 +76,30 @@ public final class UrlPattern {
     public boolean matches(String scheme, String host, int port, String rawPath) {
         if (!this.scheme.equals(scheme.toLowerCase(Locale.ROOT))) return false;
         if (this.port >= 0 && this.port != port) return false;
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
-        if (this.host.startsWith("*.")) {
-            if (!h.endsWith(this.host.substring(1)) || h.length() == this.host.length() - 1) return false;
-        } else if (!this.host.equals(h)) {
-            return false;
-        }
+        if (!matchesHost(host)) return false;
         if (path.equals("/**")) return true;
         String lower = rawPath.toLowerCase(Locale.ROOT);
         if (rawPath.contains("..") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e")) return false;
         return Glob.matches(path, rawPath, '/');
+    }
+
+    /** Scheme, host and port only, whatever the path: lets policy say which part of a URL was not allowed. */
+    public boolean matchesOrigin(URI uri) {
+        if (uri.getScheme() == null || uri.getHost() == null) return false;
+        String s = uri.getScheme().toLowerCase(Locale.ROOT);
+        int p = uri.getPort() < 0 ? defaultPort(s) : uri.getPort();
+        return scheme.equals(s) && (port < 0 || port == p) && matchesHost(uri.getHost());
+    }
+
+    /** The host alone ({@code *.example.com} matches subdomains, not the apex; a trailing dot is ignored). */
+    public boolean matchesHost(String host) {
+        if (host == null) return false;
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
+        if (this.host.startsWith("*.")) {
+            return h.endsWith(this.host.substring(1)) && h.length() != this.host.length() - 1;
+        }
+        return this.host.equals(h);
     }
 
     public String scheme() { return scheme; }

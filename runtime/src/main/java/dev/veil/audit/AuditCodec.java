@@ -1,0 +1,129 @@
+package dev.veil.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The record format. A line is a JSON object with exactly the fields of {@link #FIELDS}, in that
+ * order. {@code hash} is the SHA-256 (hex) of the canonical serialization: the same object without
+ * {@code hash}, compact, fields in order, written by Jackson, UTF-8.
+ */
+final class AuditCodec {
+    static final List<String> FIELDS = List.of("ts", "seq", "agent", "pid", "event", "credential",
+            "destination", "method", "rule", "reason", "prev", "hash");
+    /** {@code prev} of the first record. */
+    static final String GENESIS = "0".repeat(64);
+
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern TS = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** A line that is not a well-formed record; {@code notJson} tells a syntax error from a bad field. */
+    static final class BadRecord extends Exception {
+        final boolean notJson;
+
+        BadRecord(boolean notJson, String message) {
+            super(message);
+            this.notJson = notJson;
+        }
+    }
+
+    private AuditCodec() {}
+
+    static String json(AuditEvent e, boolean withHash) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("ts", e.ts());
+            g.writeNumberField("seq", e.seq());
+            g.writeStringField("agent", e.agent());
+            g.writeNumberField("pid", e.pid());
+            g.writeStringField("event", e.event());
+            g.writeStringField("credential", e.credential());
+            g.writeStringField("destination", e.destination());
+            g.writeStringField("method", e.method());
+            g.writeStringField("rule", e.rule());
+            g.writeStringField("reason", e.reason());
+            g.writeStringField("prev", e.prev());
+            if (withHash) g.writeStringField("hash", e.hash());
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    static String hash(AuditEvent e) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(json(e, false).getBytes(StandardCharsets.UTF_8));
+            StringBuilder b = new StringBuilder(64);
+            for (byte x : d) b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+            return b.toString();
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+        }
+    }
+
+    /** Parses and type-checks one line; does not check the hash (see {@link #hash}). */
+    static AuditEvent parse(String line) throws BadRecord {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(line);
+        } catch (JsonProcessingException ex) {
+            throw new BadRecord(true, "not JSON: " + ex.getOriginalMessage());
+        }
+        if (n == null || !n.isObject()) throw new BadRecord(true, "not a JSON object");
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) names.add(it.next());
+        for (String f : FIELDS) {
+            if (!n.has(f)) throw new BadRecord(false, "missing field '" + f + "'");
+        }
+        for (String f : names) {
+            if (!FIELDS.contains(f)) throw new BadRecord(false, "unexpected field '" + f + "'");
+        }
+        String ts = text(n, "ts", true);
+        if (!TS.matcher(ts).matches()) throw new BadRecord(false, "ts '" + ts + "' is not ISO-8601 UTC with milliseconds");
+        String event = text(n, "event", true);
+        if (!AuditEvent.EVENTS.contains(event)) throw new BadRecord(false, "unknown event '" + event + "'");
+        String prev = text(n, "prev", true);
+        String hash = text(n, "hash", true);
+        if (!HEX64.matcher(prev).matches()) throw new BadRecord(false, "prev is not 64 hex digits");
+        if (!HEX64.matcher(hash).matches()) throw new BadRecord(false, "hash is not 64 hex digits");
+        return new AuditEvent(ts, number(n, "seq"), text(n, "agent", false), number(n, "pid"), event,
+                text(n, "credential", false), text(n, "destination", false), text(n, "method", false),
+                text(n, "rule", false), text(n, "reason", false), prev, hash);
+    }
+
+    private static String text(JsonNode n, String field, boolean required) throws BadRecord {
+        JsonNode v = n.get(field);
+        if (v.isNull() && !required) return null;
+        if (!v.isTextual()) throw new BadRecord(false, "field '" + field + "' must be a string" + (required ? "" : " or null"));
+        return v.textValue();
+    }
+
+    private static long number(JsonNode n, String field) throws BadRecord {
+        JsonNode v = n.get(field);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
+            throw new BadRecord(false, "field '" + field + "' must be a positive integer");
+        }
+        return v.longValue();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.veil.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/**
+ * The sidecar {@code <log>.checkpoint}: the seq and hash of the last record known to be durable.
+ * A log whose records end before the checkpoint, or whose record at that seq has another hash,
+ * was truncated or rewritten. Replaced atomically (temp file, force, rename).
+ */
+final class Checkpoint {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<OpenOption> REPLACE =
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+
+    final long seq;
+    final String hash;
+
+    Checkpoint(long seq, String hash) {
+        this.seq = seq;
+        this.hash = hash;
+    }
+
+    static Path of(Path log) { return log.resolveSibling(log.getFileName() + ".checkpoint"); }
+
+    /** Null when there is no checkpoint file. */
+    static Checkpoint read(Path log) throws IOException {
+        Path file = of(log);
+        if (!Files.exists(file)) return null;
+        try {
+            JsonNode n = MAPPER.readTree(Files.readAllBytes(file));
+            JsonNode seq = n == null ? null : n.get("seq");
+            JsonNode hash = n == null ? null : n.get("hash");
+            if (seq == null || !seq.canConvertToLong() || seq.longValue() < 0 || hash == null || !hash.isTextual()) {
+                throw new IOException("checkpoint " + file + " is unreadable: expected {\"seq\":N,\"hash\":\"...\"}");
+            }
+            return new Checkpoint(seq.longValue(), hash.textValue());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IOException("checkpoint " + file + " is not JSON: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    static void write(Path log, long seq, String hash) throws IOException {
+        Path file = of(log);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        byte[] bytes = ("{\"seq\":" + seq + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(tmp, REPLACE, AuditLog.ownerOnly(tmp, false))) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) ch.write(buf);
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
