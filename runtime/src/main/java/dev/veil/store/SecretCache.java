@@ -32,6 +32,8 @@ public final class SecretCache implements AutoCloseable {
     private static final double JITTER = 0.10;
     private static final double REFRESH_AT = 0.80;
     private static final long SWEEP_MILLIS = 1000;
+    /** Least time between fetch attempts for one value while its store is failing. */
+    private static final long RETRY_MILLIS = 1000;
 
     private final Map<String, SecretStore> stores;
     private final boolean serveStale;
@@ -74,7 +76,7 @@ public final class SecretCache implements AutoCloseable {
         while (true) {
             long now = clock.millis();
             Entry e = entries.get(key);
-            if (e != null && now < e.expiresAt) {
+            if (e != null && (now < e.expiresAt || (e.stale && now < e.expiresAt + maxStaleMillis))) {
                 char[] v = e.copy();
                 if (v == null) continue; // replaced and zeroed just now: look again
                 if (now >= e.refreshAt) refreshAhead(key, store, ref, ttl, e);
@@ -87,7 +89,12 @@ public final class SecretCache implements AutoCloseable {
                 Entry last = entries.get(key);
                 if (last != null && now < last.expiresAt + (serveStale ? maxStaleMillis : 0)) {
                     char[] v = last.copy();
-                    if (v != null) return v;
+                    if (v != null) {
+                        // From now on serve it without waiting on the store; retry in the background.
+                        last.stale = serveStale;
+                        last.refreshAt = now + RETRY_MILLIS;
+                        return v;
+                    }
                 }
                 if (last != null && now >= last.expiresAt) drop(key, last);
                 throw failure;
@@ -183,9 +190,9 @@ public final class SecretCache implements AutoCloseable {
                 try {
                     load(key, store, ref, ttl, e);
                 } catch (StoreException | RuntimeException failure) {
-                    // Keep serving until expiry; try again halfway through the time left.
+                    // Keep serving what we have; try again halfway through the time left, or soon if stale.
                     long now = clock.millis();
-                    e.refreshAt = now + (e.expiresAt - now) / 2;
+                    e.refreshAt = now + Math.max(RETRY_MILLIS, (e.expiresAt - now) / 2);
                     e.refreshing.set(false);
                 }
             });
@@ -208,6 +215,8 @@ public final class SecretCache implements AutoCloseable {
         private char[] value; // guarded by this; null once zeroed
         final long expiresAt;
         volatile long refreshAt;
+        /** Past expiry and served anyway because its store failed (SERVE_STALE only). */
+        volatile boolean stale;
         final AtomicBoolean refreshing = new AtomicBoolean();
 
         Entry(char[] value, long expiresAt, long refreshAt) {

@@ -173,11 +173,15 @@ public final class Vault implements AutoCloseable {
                     + VaultFormat.MAX_VALUE_BYTES + " bytes");
         }
         Stored fresh = new Stored(bytes, System.currentTimeMillis());
-        update(entries -> {
-            Stored old = entries.put(name, fresh);
-            if (old != null) Arrays.fill(old.value, (byte) 0);
-            return true;
-        });
+        try {
+            update(entries -> {
+                Stored old = entries.put(name, fresh);
+                if (old != null) Arrays.fill(old.value, (byte) 0);
+                return true;
+            });
+        } finally {
+            Arrays.fill(bytes, (byte) 0); // also when the update failed before taking it
+        }
     }
 
     /** Removes {@code name}; false (and no write) if it was not there. */
