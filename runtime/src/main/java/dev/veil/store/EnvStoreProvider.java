@@ -4,7 +4,7 @@ import dev.veil.rules.StoreSpec;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code type: env}: values from environment variables. For development only. */
+/** {@code type: env}: values from environment variables ({@code prefix} + ref). For development only. */
 public final class EnvStoreProvider implements SecretStoreProvider {
     @Override public String type() { return "env"; }
 
@@ -14,7 +14,10 @@ public final class EnvStoreProvider implements SecretStoreProvider {
 
     @Override public Set<String> required() { return Set.of(); }
 
-    @Override public SecretStore open(StoreSpec spec) throws StoreException {
-        throw new StoreException("store '" + spec.name() + "': env stores are not implemented yet");
+    @Override public SecretStore open(StoreSpec spec) {
+        Notices.once("env-store", "store '" + spec.name() + "' reads secrets from environment variables,"
+                + " which the application can read too; use it for development only");
+        String prefix = spec.option("prefix", String.class);
+        return new EnvStore(spec.name(), prefix == null ? "" : prefix, System::getenv);
     }
 }

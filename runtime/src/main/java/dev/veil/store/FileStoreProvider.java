@@ -4,7 +4,10 @@ import dev.veil.rules.StoreSpec;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code type: file}: the encrypted vault file, the embedded default. */
+/**
+ * {@code type: file}: the encrypted vault file, the embedded default. Options: {@code path}
+ * (default {@value Vault#DEFAULT_PATH}) and {@code key} (default {@value Vault#DEFAULT_KEY}).
+ */
 public final class FileStoreProvider implements SecretStoreProvider {
     @Override public String type() { return "file"; }
 
@@ -15,6 +18,14 @@ public final class FileStoreProvider implements SecretStoreProvider {
     @Override public Set<String> required() { return Set.of(); }
 
     @Override public SecretStore open(StoreSpec spec) throws StoreException {
-        throw new StoreException("store '" + spec.name() + "': file stores are not implemented yet");
+        String path = spec.option("path", String.class);
+        String key = spec.option("key", String.class);
+        key = key == null ? Vault.DEFAULT_KEY : key;
+        try {
+            KeySource.check(key);
+        } catch (VaultException e) {
+            throw new StoreException("store '" + spec.name() + "': " + e.getMessage(), e);
+        }
+        return new FileStore(spec.name(), Vault.path(path == null ? Vault.DEFAULT_PATH : path), key);
     }
 }
