@@ -5,7 +5,20 @@ import dev.veil.rules.Rules;
 import dev.veil.rules.RulesException;
 import dev.veil.rules.RulesLoader;
 import dev.veil.rules.Settings;
+import dev.veil.audit.AuditLog;
+import dev.veil.inject.Injector;
+import dev.veil.inject.VeilDeniedException;
+import dev.veil.policy.Approvals;
+import dev.veil.policy.PolicyEngine;
+import dev.veil.rules.HttpGrant;
+import dev.veil.scrub.Scrubber;
+import dev.veil.store.ExecStoreProvider;
+import dev.veil.store.SecretCache;
+import dev.veil.store.StoreException;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Locale;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,10 +32,14 @@ public final class Engine {
 
     private final Settings settings;
     private final Rules rules;
+    private final Scrubber scrubber;
+    private final Injector injector;
 
-    private Engine(Settings settings, Rules rules) {
+    private Engine(Settings settings, Rules rules, Scrubber scrubber, Injector injector) {
         this.settings = settings;
         this.rules = rules;
+        this.scrubber = scrubber;
+        this.injector = injector;
     }
 
     /** The running engine, or null before {@link #start}. */
@@ -30,6 +47,21 @@ public final class Engine {
 
     public Settings settings() { return settings; }
     public Rules rules() { return rules; }
+
+    /**
+     * One part ({@code header}, {@code query}, {@code userinfo} or {@code body}) of an outgoing HTTP request,
+     * with placeholders swapped for real values; the same instance when there is nothing to do.
+     *
+     * @throws IOException (a {@link VeilDeniedException}) when the request must not be sent
+     */
+    public String http(String method, String url, String part, String text) throws IOException {
+        return injector.http(method, URI.create(url), HttpGrant.Part.valueOf(part.toUpperCase(Locale.ROOT)), text);
+    }
+
+    /** {@code text} without any real value Veil knows or any secret its detectors recognise. Never throws. */
+    public String scrub(String text) {
+        return scrubber.scrub(text);
+    }
 
     /**
      * Resolves the settings, loads the rules and prints one status line (and any rules problems) to
@@ -45,9 +77,29 @@ public final class Engine {
             settings = Settings.resolve(null, (java.util.Map<String, String>) (java.util.Map<?, ?>) System.getProperties(), System.getenv());
         }
         Rules rules = load(settings, err);
-        Engine engine = new Engine(settings, rules);
+        Scrubber scrubber = new Scrubber(rules.scrub());
+        ExecStoreProvider.setStderrScrubber(scrubber::scrub);
+        Engine engine = new Engine(settings, rules, scrubber, injector(rules, settings.agent(), scrubber, err));
         current = engine;
         return engine;
+    }
+
+    /**
+     * Without credentials (scrub-only) there is nothing to audit: every {@code veil:} placeholder is
+     * unknown and denied. When the audit log or the stores cannot be opened, Veil falls back to that.
+     */
+    private static Injector injector(Rules rules, String agent, Scrubber scrubber, PrintStream err) {
+        if (!rules.credentials().isEmpty()) {
+            try {
+                AuditLog audit = AuditLog.open(rules.auditPath(), new AuditLog.Options().scrubber(scrubber::scrub));
+                return new Injector(rules, agent, new PolicyEngine(rules, Clock.systemUTC(), Approvals.NONE),
+                        SecretCache.forRules(rules), scrubber, audit);
+            } catch (IOException | StoreException e) {
+                err.println("veil: " + scrubber.scrub(e.getMessage()) + "; every placeholder will be denied");
+            }
+        }
+        Rules none = RulesLoader.scrubOnly();
+        return new Injector(none, agent, new PolicyEngine(none, Clock.systemUTC(), Approvals.NONE), null, scrubber, null);
     }
 
     private static Rules load(Settings settings, PrintStream err) {

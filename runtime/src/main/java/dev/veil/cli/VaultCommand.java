@@ -5,6 +5,7 @@ import dev.veil.rules.RulesLoader;
 import dev.veil.rules.StoreSpec;
 import dev.veil.store.KeySource;
 import dev.veil.store.Vault;
+import dev.veil.store.VaultException;
 import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -51,7 +51,7 @@ final class VaultCommand {
         }
 
         Path file() throws Exception {
-            return Paths.get(spec().option("path", String.class));
+            return Vault.path(spec().option("path", String.class));
         }
 
         char[] key() throws Exception {
@@ -59,7 +59,7 @@ final class VaultCommand {
         }
     }
 
-    @Command(name = "init", description = "Create an empty vault.")
+    @Command(name = "init", description = "Create an empty vault; succeeds without change when it exists and opens with the key.")
     static final class Init implements Callable<Integer> {
         @picocli.CommandLine.Mixin Target target;
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec cmd;
@@ -70,10 +70,14 @@ final class VaultCommand {
             char[] key = target.key();
             try {
                 Vault.init(file, key);
+                cmd.commandLine().getOut().println("created vault " + file);
+            } catch (VaultException e) {
+                if (e.kind() != VaultException.Kind.EXISTS) throw e;
+                Vault.open(file, key).close();
+                cmd.commandLine().getOut().println("vault " + file + " already exists and opens with this key");
             } finally {
                 Arrays.fill(key, '\0');
             }
-            cmd.commandLine().getOut().println("created vault " + file);
             return VeilCli.OK;
         }
     }

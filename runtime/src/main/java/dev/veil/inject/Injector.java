@@ -1,0 +1,134 @@
+package dev.veil.inject;
+
+import dev.veil.audit.AuditEvent;
+import dev.veil.audit.AuditLog;
+import dev.veil.policy.Decision;
+import dev.veil.policy.PolicyEngine;
+import dev.veil.rules.Credential;
+import dev.veil.rules.HttpGrant;
+import dev.veil.rules.Rules;
+import dev.veil.scrub.Scrubber;
+import dev.veil.store.SecretCache;
+import dev.veil.store.StoreException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The one place a placeholder becomes a real value: find placeholders in one part of an outgoing
+ * request, decide each, fetch and register the values, substitute, audit. Everything is denied
+ * unless policy allows it (fail-closed), and a request part without placeholders is checked only
+ * for real values leaving for a destination they are not allowed for.
+ */
+public final class Injector {
+    private final Rules rules;
+    private final String agent;
+    private final PolicyEngine policy;
+    private final SecretCache cache;
+    private final Scrubber scrubber;
+    private final AuditLog audit;
+    private final PlaceholderScanner scanner;
+    private final Map<String, Credential> byPlaceholder;
+
+    public Injector(Rules rules, String agent, PolicyEngine policy, SecretCache cache, Scrubber scrubber, AuditLog audit) {
+        this.rules = rules;
+        this.agent = agent;
+        this.policy = policy;
+        this.cache = cache;
+        this.scrubber = scrubber;
+        this.audit = audit;
+        this.byPlaceholder = rules.credentials().values().stream()
+                .collect(Collectors.toMap(Credential::placeholder, c -> c));
+        this.scanner = new PlaceholderScanner(byPlaceholder.keySet());
+    }
+
+    /**
+     * {@code text} (one header value, the query, the userinfo or a text body of a request to {@code uri})
+     * with every placeholder replaced by its real value; the same instance when there was none.
+     *
+     * @throws VeilDeniedException when policy denies any placeholder, a store cannot produce a value,
+     *         or a known real value is leaving for a destination its credential does not allow
+     */
+    public String http(String method, URI uri, HttpGrant.Part part, String text) throws VeilDeniedException {
+        if (text == null || text.isEmpty()) return text;
+        if (!scanner.mayContain(text)) {
+            checkEgress(method, uri, text);
+            return text;
+        }
+        List<PlaceholderScanner.Found> found = scanner.find(text);
+        if (found.isEmpty()) {
+            checkEgress(method, uri, text);
+            return text;
+        }
+        Map<String, Decision> allowed = new HashMap<>();
+        for (PlaceholderScanner.Found f : found) {
+            if (allowed.containsKey(f.placeholder())) continue;
+            Decision d = policy.decideHttp(agent, method, uri, part, f.placeholder());
+            if (!d.allowed()) {
+                record("deny", d);
+                throw new VeilDeniedException(d.message());
+            }
+            allowed.put(f.placeholder(), d);
+        }
+        Map<String, String> values = new HashMap<>();
+        for (Decision d : allowed.values()) {
+            values.put(d.credential().placeholder(), fetch(d));
+        }
+        String out = scanner.substitute(text, values::get);
+        for (Decision d : allowed.values()) record("inject", d);
+        return out;
+    }
+
+    /** The real value of the decided credential, registered for scrubbing before anyone can see it. */
+    private String fetch(Decision d) throws VeilDeniedException {
+        Credential c = d.credential();
+        char[] value = null;
+        try {
+            value = cache.get(c.store(), c.ref(), c.ttl());
+            scrubber.register(c.placeholder(), value);
+            return new String(value);
+        } catch (StoreException e) {
+            String reason = scrubber.scrub(e.getMessage());
+            write(AuditEvent.builder().event("store-error").agent(agent).credential(c.name())
+                    .destination(d.destination()).method(d.method()).rule(c.store() + "/" + c.ref()).reason(reason).build());
+            throw new VeilDeniedException("veil: credential '" + c.name() + "' is unavailable for " + d.method() + " "
+                    + d.destination() + " (agent " + agent + "): " + reason);
+        } finally {
+            if (value != null) Arrays.fill(value, '\0');
+        }
+    }
+
+    /** A real value (not a placeholder) leaving the process: only where its own credential may go. */
+    private void checkEgress(String method, URI uri, String text) throws VeilDeniedException {
+        if (!rules.blockRealSecrets()) return;
+        for (String placeholder : scrubber.placeholdersIn(text)) {
+            Credential c = byPlaceholder.get(placeholder);
+            if (c == null) continue;
+            Decision d = policy.decideEgress(agent, method, uri, c.name());
+            if (!d.allowed()) {
+                record("deny", d);
+                throw new VeilDeniedException(d.message() + " (a real value, not the placeholder, was in the request)");
+            }
+        }
+    }
+
+    private void record(String event, Decision d) throws VeilDeniedException {
+        write(AuditEvent.builder().event(event).agent(agent).credential(d.credentialName())
+                .destination(d.destination()).method(d.method()).rule(d.rule()).reason(d.reasonText()).build());
+    }
+
+    /** A use that cannot be audited does not happen. */
+    private void write(AuditEvent e) throws VeilDeniedException {
+        if (audit == null) return;
+        try {
+            audit.append(e);
+        } catch (IOException ex) {
+            throw new VeilDeniedException("veil: " + e.event() + " of credential '" + e.credential() + "' for " + e.destination()
+                    + " not done: cannot write the audit log " + audit.file() + " (" + scrubber.scrub(ex.getMessage()) + ")");
+        }
+    }
+}
