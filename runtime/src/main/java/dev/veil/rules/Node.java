@@ -37,7 +37,7 @@ final class Node {
     final int column;
     /** A scalar as written, before {@code ${VAR}} expansion; the only form that may appear in messages. */
     final String raw;
-    /** A scalar after expansion; null when expansion failed (the problem was already reported). */
+    /** A scalar after expansion; null for a string already reported as a problem (failed expansion, alias). */
     final String text;
     /** Variables substituted into {@link #text}, name to value, so messages can hide their values. */
     final Map<String, String> substituted;

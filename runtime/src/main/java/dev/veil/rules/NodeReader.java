@@ -78,7 +78,7 @@ final class NodeReader {
         int column = at.getColumnNr();
         if (p instanceof YAMLParser && ((YAMLParser) p).isCurrentAlias()) {
             problem(line, column, "YAML aliases (*" + p.getText() + ") are not supported: write the value out");
-            return Node.scalar(Node.Kind.NULL, line, column, null, null, Collections.emptyMap());
+            return broken(line, column, "*" + p.getText());
         }
         switch (token) {
             case START_OBJECT: {
@@ -119,8 +119,13 @@ final class NodeReader {
             default:
                 // Embedded objects and other exotic tokens cannot come from YAML or JSON text.
                 problem(line, column, "unsupported value");
-                return Node.scalar(Node.Kind.NULL, line, column, null, null, Collections.emptyMap());
+                return broken(line, column, p.getText());
         }
+    }
+
+    /** A value already reported as a problem; the loader passes over it without further complaint. */
+    private static Node broken(int line, int column, String raw) {
+        return Node.scalar(Node.Kind.STRING, line, column, raw, null, Collections.emptyMap());
     }
 
     /** Expands {@code ${VAR}}; {@code $${} is a literal {@code ${}. Messages quote only the raw text. */

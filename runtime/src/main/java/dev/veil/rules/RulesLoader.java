@@ -268,7 +268,7 @@ public final class RulesLoader {
         Set<String> agents = agents(map.field("agents"));
         List<Grant> allow = allow(c, map.field("allow"));
         Node.Field rateField = map.field("rate");
-        Rate rate = rateField == null ? null : parsed(rateField, Rate::parse);
+        Rate rate = rateField == null ? null : parsed(rateField, Rate::parse, "a rate such as 120/min");
         String approval = choice(map.field("approval"), "none", List.of("none", "once", "always"));
         if (problems.size() != before) return null;
         return new Credential(c.key, placeholder, store, ref, ttl, agents, allow, rate,
@@ -352,7 +352,7 @@ public final class RulesLoader {
     }
 
     private HttpGrant urlGrant(Node entry, Node.Field url, String location) {
-        UrlPattern pattern = parsed(url, UrlPattern::parse);
+        UrlPattern pattern = parsed(url, UrlPattern::parse, "a url pattern such as https://api.example.com/v1/**");
         Set<String> methods = new LinkedHashSet<>();
         Node.Field methodsField = entry.field("methods");
         List<String> names = methodsField == null ? List.of() : strings(methodsField);
@@ -406,7 +406,7 @@ public final class RulesLoader {
     }
 
     private JdbcGrant jdbcGrant(Node entry, Node.Field jdbc, String location) {
-        JdbcPattern pattern = parsed(jdbc, JdbcPattern::parse);
+        JdbcPattern pattern = parsed(jdbc, JdbcPattern::parse, "a jdbc pattern such as jdbc:postgresql://localhost:*/orders");
         Node.Field userField = entry.field("user");
         String user = userField == null ? null : string(userField);
         if (user != null && user.isEmpty()) problem(userField.value, "'user' is empty: omit it to allow any database user");
@@ -508,13 +508,17 @@ public final class RulesLoader {
     // ---- typed access; each reports its own problem and returns null ----
 
     private Node typed(Node node, Node.Kind kind, String label) {
-        if (node.kind == kind) return kind == Node.Kind.STRING && node.text == null ? null : node;
-        String expected;
-        switch (kind) {
-            case BOOLEAN: expected = "true or false"; break;
-            default: expected = kind.description;
+        return typed(node, kind, label, kind == Node.Kind.BOOLEAN ? "true or false" : kind.description);
+    }
+
+    private Node typed(Node node, Node.Kind kind, String label, String expected) {
+        if (node.kind == Node.Kind.STRING && node.text == null) return null; // already reported
+        if (node.kind == kind) return node;
+        String found = node.kind.description;
+        if (node.kind == Node.Kind.BOOLEAN && !node.raw.equalsIgnoreCase(node.text)) {
+            found += " (YAML reads " + node.raw + " as " + node.text + "; quote it)";
         }
-        problem(node, label + " must be " + expected + ", found " + node.kind.description);
+        problem(node, label + " must be " + expected + ", found " + found);
         return null;
     }
 
@@ -541,12 +545,13 @@ public final class RulesLoader {
     }
 
     private Duration duration(Node.Field field, Duration absent) {
-        return field == null ? absent : parsed(field, Durations::parse);
+        return field == null ? absent : parsed(field, Durations::parse, "a duration such as 5m");
     }
 
     /** A string parsed by one of the model's parsers; its message is the problem, with expansions hidden. */
-    private <T> T parsed(Node.Field field, Function<String, T> parser) {
-        String text = string(field);
+    private <T> T parsed(Node.Field field, Function<String, T> parser, String expected) {
+        Node node = typed(field.value, Node.Kind.STRING, label(field), expected);
+        String text = node == null ? null : node.text;
         if (text == null) return null;
         try {
             return parser.apply(text);
@@ -558,7 +563,8 @@ public final class RulesLoader {
 
     private String choice(Node.Field field, String absent, List<String> allowed) {
         if (field == null) return absent;
-        String text = string(field);
+        Node node = typed(field.value, Node.Kind.STRING, label(field), "one of " + String.join(", ", allowed));
+        String text = node == null ? null : node.text;
         if (text == null || allowed.contains(text)) return text;
         problem(field.value, label(field) + " must be one of " + String.join(", ", allowed) + ", found '"
                 + field.value.raw + "'" + suggestion(text, allowed));
