@@ -1,6 +1,10 @@
 package dev.veil.rules;
 
-/** Wildcard matching shared by URL and JDBC patterns: {@code *} never crosses {@code separator}, {@code **} crosses anything. */
+/**
+ * Wildcard matching shared by URL and JDBC patterns: {@code *} never crosses {@code separator},
+ * {@code **} crosses anything. Case-sensitive: callers lower-case the parts that are not (scheme,
+ * host, driver), so a grant for {@code /admin} does not also grant {@code /ADMIN}.
+ */
 final class Glob {
     private Glob() {}
 
@@ -20,7 +24,7 @@ final class Glob {
                 }
                 return false;
             }
-            if (ti >= t.length() || Character.toLowerCase(c) != Character.toLowerCase(t.charAt(ti))) return false;
+            if (ti >= t.length() || c != t.charAt(ti)) return false;
             pi++;
             ti++;
         }

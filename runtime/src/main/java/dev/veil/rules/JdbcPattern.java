@@ -1,20 +1,23 @@
 package dev.veil.rules;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * A JDBC URL pattern such as {@code jdbc:postgresql://localhost:*}{@code /orders} or {@code jdbc:h2:mem:*}.
  * Connection properties ({@code ?...}, {@code ;...}) are ignored on both sides. For {@code //host:port/db}
- * URLs every host of a multi-host URL must match, a missing port means the driver's default,
- * and {@code *} never crosses {@code /}.
+ * URLs every host of a multi-host URL must match one of the pattern's hosts (a pattern may list
+ * several), a missing port means the driver's default, and {@code *} never crosses {@code /}.
  */
 public final class JdbcPattern {
     private final String text;
-    private final String base;
+    /** One normalized single-host pattern per host the pattern lists. */
+    private final List<String> bases;
 
-    private JdbcPattern(String text, String base) {
+    private JdbcPattern(String text, List<String> bases) {
         this.text = text;
-        this.base = base;
+        this.bases = bases;
     }
 
     public static JdbcPattern parse(String text) {
@@ -25,23 +28,47 @@ public final class JdbcPattern {
         if (t.indexOf(':', 5) == 5) {
             throw new IllegalArgumentException("bad jdbc pattern '" + text + "': the driver name after 'jdbc:' is missing");
         }
-        return new JdbcPattern(text, normalize(stripProperties(t), true));
+        List<String> singles = perHost(stripProperties(t));
+        List<String> bases = new ArrayList<>();
+        for (String single : singles) {
+            int host = single.indexOf("//") + 2;
+            if (singles.size() > 1 && (host == single.length() || single.charAt(host) == '/' || single.charAt(host) == ':')) {
+                throw new IllegalArgumentException("bad jdbc pattern '" + text + "': a host in the host list is empty");
+            }
+            bases.add(normalize(single, true));
+        }
+        return new JdbcPattern(text, List.copyOf(bases));
     }
 
+    /** Every host of {@code jdbcUrl} must match one of the pattern's hosts; the rest must match too. */
     public boolean matches(String jdbcUrl) {
-        if (jdbcUrl == null || !jdbcUrl.regionMatches(true, 0, "jdbc:", 0, 5)) return false;
-        String url = stripProperties(jdbcUrl.trim());
-        int hosts = url.indexOf("//");
-        int slash = hosts < 0 ? -1 : url.indexOf('/', hosts + 2);
-        if (hosts >= 0 && url.substring(hosts + 2, slash < 0 ? url.length() : slash).indexOf(',') >= 0) {
-            String prefix = url.substring(0, hosts + 2);
-            String rest = slash < 0 ? "" : url.substring(slash);
-            for (String host : url.substring(hosts + 2, slash < 0 ? url.length() : slash).split(",")) {
-                if (!Glob.matches(base, normalize(prefix + host + rest, false), '/')) return false;
+        if (jdbcUrl == null || !jdbcUrl.regionMatches(true, 0, "jdbc:", 0, 5) || jdbcUrl.indexOf(':', 5) <= 5) return false;
+        for (String single : perHost(stripProperties(jdbcUrl.trim()))) {
+            String url = normalize(single, false);
+            boolean any = false;
+            for (String base : bases) {
+                if (Glob.matches(base, url, '/')) {
+                    any = true;
+                    break;
+                }
             }
-            return true;
+            if (!any) return false;
         }
-        return Glob.matches(base, normalize(url, false), '/');
+        return true;
+    }
+
+    /** {@code jdbc:x://h1,h2:p/db} becomes {@code jdbc:x://h1/db} and {@code jdbc:x://h2:p/db}. */
+    private static List<String> perHost(String url) {
+        int hosts = url.indexOf("//");
+        if (hosts < 0) return List.of(url);
+        int slash = url.indexOf('/', hosts + 2);
+        String authority = url.substring(hosts + 2, slash < 0 ? url.length() : slash);
+        if (authority.indexOf(',') < 0) return List.of(url);
+        String prefix = url.substring(0, hosts + 2);
+        String rest = slash < 0 ? "" : url.substring(slash);
+        List<String> out = new ArrayList<>();
+        for (String host : authority.split(",", -1)) out.add(prefix + host + rest);
+        return out;
     }
 
     private static String stripProperties(String url) {

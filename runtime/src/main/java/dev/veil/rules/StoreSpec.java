@@ -23,9 +23,8 @@ public final class StoreSpec {
     public String type() { return type; }
     public Map<String, Object> options() { return options; }
 
-    @SuppressWarnings("unchecked")
     public <T> T option(String key, Class<T> kind) {
         Object v = options.get(key);
-        return v == null ? null : (T) kind.cast(v);
+        return v == null ? null : kind.cast(v);
     }
 }
