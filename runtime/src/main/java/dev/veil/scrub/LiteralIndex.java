@@ -1,0 +1,279 @@
+package dev.veil.scrub;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds every occurrence of many literal strings in one pass over a text, in chars or in UTF-8 bytes.
+ *
+ * <p>Algorithm: a sampled q-gram filter (the "shift 0" half of Wu-Manber, with a fixed shift). Let
+ * {@code m} be the shortest literal. The text is sampled every {@code stride = m - q + 1} positions;
+ * any occurrence of a literal covers exactly one sample whose q-gram lies inside the literal's first
+ * {@code m} units, at an offset below {@code stride}. Each literal therefore enters its first
+ * {@code stride} q-grams into a bit filter and a bucket table keyed by the same hash. Clean text costs
+ * one hash and one bit test per {@code stride} units (for 20-char secrets, one per 16 chars); a filter
+ * hit looks up the bucket and verifies candidates exactly. Matching works on the low 8 bits of each
+ * unit for hashing, so chars (Latin-1 or not) and UTF-8 bytes share one index; verification is exact.
+ *
+ * <p>Immutable and thread-safe once built. Literals are added through {@link Builder}.
+ */
+public final class LiteralIndex {
+    private static final int CHARS = 1;
+    private static final int BYTES = 2;
+    private static final int MAX_STRIDE = 16;
+
+    /** Collects literals; {@link #add} returns the id reported for that literal's matches. */
+    public static final class Builder {
+        private final List<char[]> units = new ArrayList<>();
+        private final List<Integer> kinds = new ArrayList<>();
+        private final List<Boolean> folds = new ArrayList<>();
+        private final List<Integer> ids = new ArrayList<>();
+        private int nextId;
+
+        /**
+         * Adds a literal (length 1 or more). With {@code ignoreCase}, ASCII letters match either case.
+         * A literal with non-ASCII chars is matched in chars as given and in bytes as its UTF-8 form.
+         */
+        public int add(CharSequence literal, boolean ignoreCase) {
+            if (literal.length() == 0) {
+                throw new IllegalArgumentException("empty literal");
+            }
+            int id = nextId++;
+            char[] chars = literal.toString().toCharArray();
+            boolean ascii = true;
+            for (char c : chars) {
+                ascii &= c < 0x80;
+            }
+            put(chars, ascii ? CHARS | BYTES : CHARS, ignoreCase, id);
+            if (!ascii) {
+                byte[] utf8 = literal.toString().getBytes(StandardCharsets.UTF_8);
+                char[] byteUnits = new char[utf8.length];
+                for (int i = 0; i < utf8.length; i++) {
+                    byteUnits[i] = (char) (utf8[i] & 0xFF);
+                }
+                put(byteUnits, BYTES, ignoreCase, id);
+            }
+            return id;
+        }
+
+        private void put(char[] u, int kind, boolean ignoreCase, int id) {
+            units.add(u);
+            kinds.add(kind);
+            folds.add(ignoreCase);
+            ids.add(id);
+        }
+
+        public LiteralIndex build() {
+            return new LiteralIndex(this);
+        }
+    }
+
+    private final char[][] literals;
+    private final int[] kinds;
+    private final boolean[] ignoreCase;
+    private final int[] ids;
+    private final boolean foldHash;
+    private final int minLength;
+    private final int maxLength;
+    private final int q;
+    private final int stride;
+    private final long[] filter;
+    private final int filterShift;
+    private final int bucketShift;
+    private final int[] bucketStart;
+    private final int[] bucketLiteral;
+    private final byte[] bucketOffset;
+
+    private LiteralIndex(Builder b) {
+        int n = b.units.size();
+        literals = b.units.toArray(new char[0][]);
+        kinds = new int[n];
+        ignoreCase = new boolean[n];
+        ids = new int[n];
+        boolean anyFold = false;
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (int i = 0; i < n; i++) {
+            kinds[i] = b.kinds.get(i);
+            ignoreCase[i] = b.folds.get(i);
+            ids[i] = b.ids.get(i);
+            anyFold |= ignoreCase[i];
+            min = Math.min(min, literals[i].length);
+            max = Math.max(max, literals[i].length);
+        }
+        foldHash = anyFold;
+        minLength = n == 0 ? 0 : min;
+        maxLength = max;
+        q = min >= 12 ? 4 : min >= 6 ? 3 : Math.min(2, Math.max(1, minLength));
+        stride = Math.max(1, Math.min(MAX_STRIDE, minLength - q + 1));
+
+        long entries = Math.max(1L, (long) n * stride);
+        int filterBits = clamp(log2Ceil(entries * 16), 10, 25);
+        int bucketBits = clamp(log2Ceil(entries), 6, Math.min(22, filterBits));
+        filter = new long[1 << (filterBits - 6)];
+        filterShift = 32 - filterBits;
+        bucketShift = 32 - bucketBits;
+
+        int[] count = new int[(1 << bucketBits) + 1];
+        for (int i = 0; i < n; i++) {
+            for (int off = 0; off < stride; off++) {
+                int h = mix(key(literals[i], off));
+                filter[h >>> filterShift >>> 6] |= 1L << (h >>> filterShift);
+                count[(h >>> bucketShift) + 1]++;
+            }
+        }
+        for (int i = 1; i < count.length; i++) {
+            count[i] += count[i - 1];
+        }
+        bucketStart = count.clone();
+        int total = count[count.length - 1];
+        bucketLiteral = new int[total];
+        bucketOffset = new byte[total];
+        for (int i = 0; i < n; i++) {
+            for (int off = 0; off < stride; off++) {
+                int slot = count[mix(key(literals[i], off)) >>> bucketShift]++;
+                bucketLiteral[slot] = i;
+                bucketOffset[slot] = (byte) off;
+            }
+        }
+    }
+
+    public boolean isEmpty() { return literals.length == 0; }
+
+    /** Length of the longest literal, 0 if none. */
+    public int maxLength() { return maxLength; }
+
+    private static int clamp(int v, int lo, int hi) { return Math.max(lo, Math.min(hi, v)); }
+
+    private static int log2Ceil(long v) { return 64 - Long.numberOfLeadingZeros(Math.max(1, v - 1)); }
+
+    private static int mix(int key) { return key * 0x9E3779B1; }
+
+    private int unit(int c) {
+        c &= 0xFF;
+        return foldHash && c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+    }
+
+    private int key(char[] s, int pos) {
+        int k = 0;
+        for (int i = 0; i < q; i++) {
+            k = k << 8 | unit(s[pos + i]);
+        }
+        return k;
+    }
+
+    private int key(CharSequence s, int pos) {
+        int k = 0;
+        for (int i = 0; i < q; i++) {
+            k = k << 8 | unit(s.charAt(pos + i));
+        }
+        return k;
+    }
+
+    private int key(byte[] s, int pos) {
+        int k = 0;
+        for (int i = 0; i < q; i++) {
+            k = k << 8 | unit(s[pos + i]);
+        }
+        return k;
+    }
+
+    private boolean maybe(int h) {
+        int bit = h >>> filterShift;
+        return (filter[bit >>> 6] & 1L << bit) != 0;
+    }
+
+    private static boolean sameUnit(int textUnit, char lit, boolean fold) {
+        if (textUnit == lit) {
+            return true;
+        }
+        return fold && (textUnit | 0x20) == (lit | 0x20) && (lit | 0x20) >= 'a' && (lit | 0x20) <= 'z';
+    }
+
+    private boolean matchesAt(CharSequence text, int start, int lit) {
+        char[] l = literals[lit];
+        boolean fold = ignoreCase[lit];
+        for (int i = 0; i < l.length; i++) {
+            if (!sameUnit(text.charAt(start + i), l[i], fold)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean matchesAt(byte[] text, int start, int lit) {
+        char[] l = literals[lit];
+        boolean fold = ignoreCase[lit];
+        for (int i = 0; i < l.length; i++) {
+            if (!sameUnit(text[start + i] & 0xFF, l[i], fold)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if any literal occurs in {@code text}. Allocates nothing. */
+    public boolean containsAny(CharSequence text) {
+        return scan(text, 0, text.length(), null, true) != null;
+    }
+
+    /**
+     * Every occurrence of every literal in {@code text[from, to)} (overlaps included, in no particular
+     * order), appended to {@code into}. Returns {@code into}, or a new list on the first match if
+     * {@code into} is null, or null if nothing matched and {@code into} was null: clean text allocates nothing.
+     */
+    public Matches findAll(CharSequence text, int from, int to, Matches into) {
+        return scan(text, from, to, into, false);
+    }
+
+    /** As {@link #findAll(CharSequence, int, int, Matches)} on UTF-8 bytes; offsets are byte offsets. */
+    public Matches findAll(byte[] text, int from, int to, Matches into) {
+        if (literals.length == 0) {
+            return into;
+        }
+        for (int pos = from + stride - 1; pos <= to - q; pos += stride) {
+            int h = mix(key(text, pos));
+            if (!maybe(h)) {
+                continue;
+            }
+            int b = h >>> bucketShift;
+            for (int e = bucketStart[b], end = bucketStart[b + 1]; e < end; e++) {
+                int lit = bucketLiteral[e];
+                int start = pos - bucketOffset[e];
+                if ((kinds[lit] & BYTES) != 0 && start >= from && start + literals[lit].length <= to
+                        && matchesAt(text, start, lit)) {
+                    into = Matches.add(into, ids[lit], start, start + literals[lit].length);
+                }
+            }
+        }
+        return into;
+    }
+
+    private static final Matches FOUND = new Matches();
+
+    private Matches scan(CharSequence text, int from, int to, Matches into, boolean firstOnly) {
+        if (literals.length == 0) {
+            return into;
+        }
+        for (int pos = from + stride - 1; pos <= to - q; pos += stride) {
+            int h = mix(key(text, pos));
+            if (!maybe(h)) {
+                continue;
+            }
+            int b = h >>> bucketShift;
+            for (int e = bucketStart[b], end = bucketStart[b + 1]; e < end; e++) {
+                int lit = bucketLiteral[e];
+                int start = pos - bucketOffset[e];
+                if ((kinds[lit] & CHARS) != 0 && start >= from && start + literals[lit].length <= to
+                        && matchesAt(text, start, lit)) {
+                    if (firstOnly) {
+                        return FOUND;
+                    }
+                    into = Matches.add(into, ids[lit], start, start + literals[lit].length);
+                }
+            }
+        }
+        return into;
+    }
+}
