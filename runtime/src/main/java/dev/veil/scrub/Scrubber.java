@@ -4,7 +4,6 @@ import dev.veil.rules.ScrubSettings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,8 @@ public final class Scrubber {
 
     private final Detectors detectors;
     private final Consumer<String> warnings;
-    private final Map<String, List<char[]>> registered = new LinkedHashMap<>();
+    /** Placeholder to its values, each kept as its encodings (computed once, at registration). */
+    private final Map<String, List<String[]>> registered = new LinkedHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private volatile Values values = new Values(new LiteralIndex.Builder().build(), new String[0]);
 
@@ -79,6 +79,19 @@ public final class Scrubber {
         return update(placeholder, value, false);
     }
 
+    /**
+     * Registers many values with one index rebuild (a single {@link #register} rebuilds the index, in
+     * time linear in everything registered). Returns how many were accepted.
+     */
+    public synchronized int registerAll(Map<String, char[]> valueByPlaceholder) {
+        int accepted = 0;
+        for (Map.Entry<String, char[]> e : valueByPlaceholder.entrySet()) {
+            accepted += add(e.getKey(), e.getValue(), false) ? 1 : 0;
+        }
+        rebuild();
+        return accepted;
+    }
+
     /** As {@link #register}, but first forgets the placeholder's other values (rotation). */
     public boolean replace(String placeholder, char[] value) {
         return update(placeholder, value, true);
@@ -92,37 +105,43 @@ public final class Scrubber {
     }
 
     private synchronized boolean update(String placeholder, char[] value, boolean replaceOld) {
+        boolean accepted = add(placeholder, value, replaceOld);
+        rebuild();
+        return accepted;
+    }
+
+    private boolean add(String placeholder, char[] value, boolean replaceOld) {
         if (placeholder == null || value == null) {
             throw new IllegalArgumentException("placeholder and value are required");
         }
         if (value.length < MIN_VALUE_LENGTH) {
             warnings.accept("the value of " + placeholder + " is shorter than " + MIN_VALUE_LENGTH
                     + " characters; it will not be scrubbed from output");
-            if (replaceOld && registered.remove(placeholder) != null) {
-                rebuild();
+            if (replaceOld) {
+                registered.remove(placeholder);
             }
             return false;
         }
-        List<char[]> list = registered.computeIfAbsent(placeholder, p -> new ArrayList<>());
+        List<String[]> list = registered.computeIfAbsent(placeholder, p -> new ArrayList<>());
         if (replaceOld) {
             list.clear();
         }
-        for (char[] v : list) {
-            if (Arrays.equals(v, value)) {
+        String raw = new String(value);
+        for (String[] forms : list) {
+            if (forms[0].equals(raw)) {
                 return true;
             }
         }
-        list.add(value.clone());
-        rebuild();
+        list.add(Encodings.all(raw).toArray(new String[0]));
         return true;
     }
 
     private void rebuild() {
         LiteralIndex.Builder b = new LiteralIndex.Builder();
         List<String> names = new ArrayList<>();
-        for (Map.Entry<String, List<char[]>> e : registered.entrySet()) {
-            for (char[] v : e.getValue()) {
-                for (String form : Encodings.all(new String(v))) {
+        for (Map.Entry<String, List<String[]>> e : registered.entrySet()) {
+            for (String[] forms : e.getValue()) {
+                for (String form : forms) {
                     b.add(form, false);
                     names.add(e.getKey());
                 }
