@@ -32,11 +32,11 @@ final class LogLines {
     static List<String> clean(int count, long seed) {
         Random rnd = new Random(seed);
         String[] templates = {
-            "2024-05-01T10:%02d:%02d.123Z INFO  [http-nio-8080-exec-%d] c.e.orders.OrderService - order %s created for customer %d",
-            "2024-05-01T10:%02d:%02d.456Z DEBUG [worker-%d] GET https://api.example.com/v1/items?page=%s&limit=%d -> 200 in 12ms",
-            "2024-05-01T10:%02d:%02d.789Z WARN  [pool-%d] retrying request id=%s attempt=%d after connection reset",
-            "\tat com.example.orders.internal.OrderRepository.findByCustomer(OrderRepository.java:%d) [%d/%d] %s",
-            "2024-05-01T10:%02d:%02d.000Z INFO  [main] commit %s deployed, build %d",
+            "2024-05-01T10:%s:%s.123Z INFO  [http-nio-8080-exec-%s] c.e.orders.OrderService - order %s created for customer %s",
+            "2024-05-01T10:%s:%s.456Z DEBUG [worker-%s] GET https://api.example.com/v1/items?page=%s&limit=%s -> 200 in 12ms",
+            "2024-05-01T10:%s:%s.789Z WARN  [pool-%s] retrying request id=%s attempt=%s after connection reset",
+            "\tat com.example.orders.internal.OrderRepository.findByCustomer(OrderRepository.java:%s) [%s/%s] %s",
+            "2024-05-01T10:%s:%s.000Z INFO  [main] commit %s deployed, build %s",
         };
         List<String> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

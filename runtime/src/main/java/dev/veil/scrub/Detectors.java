@@ -18,35 +18,33 @@ import java.util.regex.PatternSyntaxException;
  * Secret shapes Veil was never told about: the built-in detectors (classpath resource
  * {@value #BUILTIN_RESOURCE}) and the user's {@code scrub.patterns}.
  *
- * <p>Cost on clean text is one {@link LiteralIndex} pass for all keywords. A detector's regex runs only
- * on the line around an occurrence of one of its keywords (at most {@value #BACK} chars before and
- * {@value #FORWARD} after it; a multi-line detector up to {@value #MULTILINE_FORWARD} chars after it).
+ * <p>Cost on clean text is one {@link LiteralIndex} pass for all keywords. Every match of a detector
+ * starts at one of its keywords (or at most {@code back} chars before one), so its regex is only tried
+ * anchored ({@code lookingAt}) where a keyword occurred, over at most {@value #MAX_MATCH} chars.
  * User patterns have no keywords: the literal prefix of the regex (3+ chars, when the regex starts with
- * one and has no alternation) is used as a keyword; a pattern without one runs over the whole text of
- * every scrub, which costs a regex pass per write; {@link #alwaysRunCount()} exposes how many do.
+ * one and has no alternation) is used as a keyword; a pattern without one runs ({@code find}) over the
+ * whole text of every scrub, a full regex pass per write; {@link #alwaysRunCount()} tells how many do.
  *
  * <p>A match whose redacted part is a Veil placeholder ({@code veil:...}) is left alone: a placeholder
  * in a logged JDBC URL or URL is not a secret.
  */
 public final class Detectors {
     public static final String BUILTIN_RESOURCE = "dev/veil/rules/builtin.yaml";
-    private static final int BACK = 256;
-    private static final int FORWARD = 16384;
-    private static final int MULTILINE_FORWARD = 65536;
+    private static final int MAX_MATCH = 65536;
     private static final int MIN_KEYWORD = 3;
 
     static final class Detector {
         final String name;
         final Pattern regex;
         final int group;
-        final boolean multiline;
+        final int back;
         final String replacement;
 
-        Detector(String name, Pattern regex, int group, boolean multiline) {
+        Detector(String name, Pattern regex, int group, int back) {
             this.name = name;
             this.regex = regex;
             this.group = group;
-            this.multiline = multiline;
+            this.back = back;
             this.replacement = "[REDACTED:" + name + "]";
         }
     }
@@ -89,7 +87,7 @@ public final class Detectors {
         }
         for (ScrubSettings.NamedPattern p : settings.patterns()) {
             int d = ds.size();
-            ds.add(new Detector(p.name(), p.regex(), 0, false));
+            ds.add(new Detector(p.name(), p.regex(), 0, 0));
             String prefix = literalPrefix(p.regex());
             if (prefix != null) {
                 kws.add(prefix);
@@ -128,43 +126,36 @@ public final class Detectors {
             return null;
         }
         Matches out = null;
-        if (hits != null) {
-            hits = hits.sortedByStart();
-            // Many keywords on one line must not rescan it: skip a region inside the last one scanned.
-            int[] lastFrom = new int[detectors.size()];
-            int[] lastTo = new int[detectors.size()];
-            for (int i = 0; i < hits.size(); i++) {
-                int at = hits.start(i);
-                int d = detectorOfKeyword[hits.id(i)];
-                Detector det = detectors.get(d);
-                int from = lineStart(text, at);
-                int to = det.multiline ? Math.min(text.length(), at + MULTILINE_FORWARD) : lineEnd(text, at);
-                if (from >= lastFrom[d] && to <= lastTo[d]) {
-                    continue;
+        Matcher[] matchers = new Matcher[detectors.size()];
+        for (int i = 0; hits != null && i < hits.size(); i++) {
+            int d = detectorOfKeyword[hits.id(i)];
+            Detector det = detectors.get(d);
+            if (matchers[d] == null) {
+                matchers[d] = det.regex.matcher(text).useTransparentBounds(true);
+            }
+            int at = hits.start(i);
+            int end = Math.min(text.length(), at + MAX_MATCH);
+            for (int start = Math.max(0, at - det.back); start <= at; start++) {
+                Matcher m = matchers[d].region(start, end);
+                if (m.lookingAt()) {
+                    out = record(m, det.group, d, text, out);
+                    break;
                 }
-                lastFrom[d] = from;
-                lastTo[d] = to;
-                out = run(det, d, text, from, to, out);
             }
         }
         for (int d : alwaysRun) {
-            out = run(detectors.get(d), d, text, 0, text.length(), out);
+            Matcher m = detectors.get(d).regex.matcher(text);
+            while (m.find()) {
+                out = record(m, 0, d, text, out);
+            }
         }
         return out;
     }
 
-    private static Matches run(Detector det, int id, CharSequence text, int from, int to, Matches out) {
-        Matcher m = det.regex.matcher(text);
-        m.useTransparentBounds(true);
-        m.region(from, to);
-        while (m.find()) {
-            int s = m.start(det.group);
-            int e = m.end(det.group);
-            if (s >= 0 && e > s && !isPlaceholder(text, s, e)) {
-                out = Matches.add(out, id, s, e);
-            }
-        }
-        return out;
+    private static Matches record(Matcher m, int group, int id, CharSequence text, Matches out) {
+        int s = m.start(group);
+        int e = m.end(group);
+        return s >= 0 && e > s && !isPlaceholder(text, s, e) ? Matches.add(out, id, s, e) : out;
     }
 
     private static boolean isPlaceholder(CharSequence text, int s, int e) {
@@ -191,24 +182,6 @@ public final class Detectors {
             }
         }
         return true;
-    }
-
-    private static int lineStart(CharSequence text, int at) {
-        for (int i = at - 1, stop = Math.max(0, at - BACK); i >= stop; i--) {
-            if (text.charAt(i) == '\n') {
-                return i + 1;
-            }
-        }
-        return Math.max(0, at - BACK);
-    }
-
-    private static int lineEnd(CharSequence text, int at) {
-        for (int i = at, stop = Math.min(text.length(), at + FORWARD); i < stop; i++) {
-            if (text.charAt(i) == '\n') {
-                return i;
-            }
-        }
-        return Math.min(text.length(), at + FORWARD);
     }
 
     /**
@@ -256,7 +229,7 @@ public final class Detectors {
                 throw new IllegalStateException(where + "needs name, regex, keywords and a valid group");
             }
             int d = ds.size();
-            ds.add(new Detector(name, regex, group, n.path("multiline").asBoolean(false)));
+            ds.add(new Detector(name, regex, group, n.path("back").asInt(0)));
             int ignoreCase = n.path("ignore-case").asBoolean(false) ? 1 : 0;
             for (JsonNode k : n.path("keywords")) {
                 if (k.asText("").length() < MIN_KEYWORD) {

@@ -56,8 +56,8 @@ class DetectorsTest {
         c.put("stripe-key", whole("stripe-key", "sk_live_" + r(ALNUM, 24), "sk_live_" + r(ALNUM, 10)));
         c.put("slack-token", whole("slack-token", "xoxb-" + r("0123456789", 12) + "-" + r("0123456789", 13) + "-" + r(ALNUM, 24),
                 "xoxb-12345"));
-        c.put("slack-webhook", whole("slack-webhook", "https://hooks.slack.com/services/T" + r(ALNUM, 8) + "/B" + r(ALNUM, 8) + "/" + r(ALNUM, 24),
-                "https://hooks.slack.com/services/"));
+        c.put("slack-webhook", new Case("https://hooks.slack.com/services/T" + r(ALNUM, 8) + "/B" + r(ALNUM, 8) + "/" + r(ALNUM, 24),
+                "https://[REDACTED:slack-webhook]", "https://hooks.slack.com/services/"));
         c.put("google-api-key", whole("google-api-key", "AIza" + r(B64URL, 35), "AIza" + r(ALNUM, 20)));
         c.put("google-oauth-token", whole("google-oauth-token", "ya29." + r(B64URL, 60), "ya29.short"));
         c.put("jwt", whole("jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0." + r(B64URL, 43),
