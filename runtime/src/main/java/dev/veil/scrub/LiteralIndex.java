@@ -73,7 +73,8 @@ public final class LiteralIndex {
     private final int[] kinds;
     private final boolean[] ignoreCase;
     private final int[] ids;
-    private final boolean foldHash;
+    /** Per low byte of a unit, what the hash uses: the byte, ASCII-lower-cased if any literal ignores case. */
+    private final int[] unitHash = new int[256];
     private final int minLength;
     private final int maxLength;
     private final int q;
@@ -102,14 +103,16 @@ public final class LiteralIndex {
             min = Math.min(min, literals[i].length);
             max = Math.max(max, literals[i].length);
         }
-        foldHash = anyFold;
+        for (int c = 0; c < 256; c++) {
+            unitHash[c] = anyFold ? foldAscii(c) : c;
+        }
         minLength = n == 0 ? 0 : min;
         maxLength = max;
         q = min >= 12 ? 4 : min >= 6 ? 3 : Math.min(2, Math.max(1, minLength));
         stride = Math.max(1, Math.min(MAX_STRIDE, minLength - q + 1));
 
         long entries = Math.max(1L, (long) n * stride);
-        int filterBits = clamp(log2Ceil(entries * 16), 10, 25);
+        int filterBits = clamp(log2Ceil(entries * 32), 12, 25);
         int bucketBits = clamp(log2Ceil(entries), 6, Math.min(22, filterBits));
         filter = new long[1 << (filterBits - 6)];
         filterShift = 32 - filterBits;
@@ -150,23 +153,21 @@ public final class LiteralIndex {
 
     private static int mix(int key) { return key * 0x9E3779B1; }
 
-    private int unit(int c) {
-        c &= 0xFF;
-        return foldHash && c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+    private static int foldAscii(int c) {
+        return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
     }
 
     private int key(char[] s, int pos) {
-        int k = 0;
-        for (int i = 0; i < q; i++) {
-            k = k << 8 | unit(s[pos + i]);
-        }
-        return k;
-    }
-
-    private int key(CharSequence s, int pos) {
-        int k = 0;
-        for (int i = 0; i < q; i++) {
-            k = k << 8 | unit(s.charAt(pos + i));
+        int[] u = unitHash;
+        int k = u[s[pos] & 0xFF];
+        if (q > 1) {
+            k = k << 8 | u[s[pos + 1] & 0xFF];
+            if (q > 2) {
+                k = k << 8 | u[s[pos + 2] & 0xFF];
+                if (q > 3) {
+                    k = k << 8 | u[s[pos + 3] & 0xFF];
+                }
+            }
         }
         return k;
     }
@@ -174,7 +175,7 @@ public final class LiteralIndex {
     private int key(byte[] s, int pos) {
         int k = 0;
         for (int i = 0; i < q; i++) {
-            k = k << 8 | unit(s[pos + i]);
+            k = k << 8 | unitHash[s[pos + i] & 0xFF];
         }
         return k;
     }
@@ -185,17 +186,14 @@ public final class LiteralIndex {
     }
 
     private static boolean sameUnit(int textUnit, char lit, boolean fold) {
-        if (textUnit == lit) {
-            return true;
-        }
-        return fold && (textUnit | 0x20) == (lit | 0x20) && (lit | 0x20) >= 'a' && (lit | 0x20) <= 'z';
+        return textUnit == lit || fold && lit < 0x80 && foldAscii(textUnit) == foldAscii(lit);
     }
 
-    private boolean matchesAt(CharSequence text, int start, int lit) {
+    private boolean matchesAt(char[] text, int start, int lit) {
         char[] l = literals[lit];
         boolean fold = ignoreCase[lit];
         for (int i = 0; i < l.length; i++) {
-            if (!sameUnit(text.charAt(start + i), l[i], fold)) {
+            if (!sameUnit(text[start + i], l[i], fold)) {
                 return false;
             }
         }
@@ -213,9 +211,17 @@ public final class LiteralIndex {
         return true;
     }
 
-    /** True if any literal occurs in {@code text}. Allocates nothing. */
+    /** True if any literal occurs in {@code text}. Allocates nothing (beyond a per-thread buffer). */
     public boolean containsAny(CharSequence text) {
-        return scan(text, 0, text.length(), null, true) != null;
+        if (literals.length == 0 || text.length() < minLength) {
+            return false;
+        }
+        char[] chars = Chars.of(text);
+        try {
+            return scan(chars, 0, text.length(), null, true) != null;
+        } finally {
+            Chars.release(chars, text.length(), false);
+        }
     }
 
     /**
@@ -224,7 +230,17 @@ public final class LiteralIndex {
      * {@code into} is null, or null if nothing matched and {@code into} was null: clean text allocates nothing.
      */
     public Matches findAll(CharSequence text, int from, int to, Matches into) {
-        return scan(text, from, to, into, false);
+        if (literals.length == 0 || to - from < minLength) {
+            return into;
+        }
+        char[] chars = Chars.of(text);
+        Matches out = null;
+        try {
+            out = scan(chars, from, to, into, false);
+            return out;
+        } finally {
+            Chars.release(chars, text.length(), out != null);
+        }
     }
 
     /** As {@link #findAll(CharSequence, int, int, Matches)} on UTF-8 bytes; offsets are byte offsets. */
@@ -252,10 +268,7 @@ public final class LiteralIndex {
 
     private static final Matches FOUND = new Matches();
 
-    private Matches scan(CharSequence text, int from, int to, Matches into, boolean firstOnly) {
-        if (literals.length == 0) {
-            return into;
-        }
+    private Matches scan(char[] text, int from, int to, Matches into, boolean firstOnly) {
         for (int pos = from + stride - 1; pos <= to - q; pos += stride) {
             int h = mix(key(text, pos));
             if (!maybe(h)) {
