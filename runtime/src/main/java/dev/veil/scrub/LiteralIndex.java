@@ -2,6 +2,7 @@ package dev.veil.scrub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -9,9 +10,9 @@ import java.util.List;
  *
  * <p>Algorithm: a sampled q-gram filter (the "shift 0" half of Wu-Manber, with a fixed shift). Let
  * {@code m} be the shortest literal. The text is sampled every {@code stride = m - q + 1} positions;
- * any occurrence of a literal covers exactly one sample whose q-gram lies inside the literal's first
- * {@code m} units, at an offset below {@code stride}. Each literal therefore enters its first
- * {@code stride} q-grams into a bit filter and a bucket table keyed by the same hash. Clean text costs
+ * any occurrence of a literal covers exactly one sample whose q-gram starts in the first {@code stride}
+ * positions of any chosen window of {@code m} units inside the literal. Each literal therefore enters
+ * those {@code stride} q-grams of one window into a bit filter and a bucket table keyed by the same hash. Clean text costs
  * one hash and one bit test per {@code stride} units (for 20-char secrets, one per 16 chars); a filter
  * hit looks up the bucket and verifies candidates exactly. Matching works on the low 8 bits of each
  * unit for hashing, so chars (Latin-1 or not) and UTF-8 bytes share one index; verification is exact.
@@ -84,7 +85,8 @@ public final class LiteralIndex {
     private final int bucketShift;
     private final int[] bucketStart;
     private final int[] bucketLiteral;
-    private final byte[] bucketOffset;
+    /** Where the sampled q-gram sits inside the literal: a match starts that far before the sample. */
+    private final int[] bucketOffset;
 
     private LiteralIndex(Builder b) {
         int n = b.units.size();
@@ -118,31 +120,47 @@ public final class LiteralIndex {
         filterShift = 32 - filterBits;
         bucketShift = 32 - bucketBits;
 
-        int[] count = new int[(1 << bucketBits) + 1];
+        // Each literal is indexed by one window of minLength units; pick, among its start, middle and
+        // end, the window whose q-grams land in the least loaded buckets, so literals sharing a prefix
+        // (veil:cred-1, veil:cred-2, ...) do not all pile into one bucket.
+        int[] window = new int[n];
+        int[] load = new int[1 << bucketBits];
         for (int i = 0; i < n; i++) {
+            int last = literals[i].length - minLength;
+            int best = 0;
+            long bestCost = Long.MAX_VALUE;
+            for (int w : new int[] {0, last / 2, last}) {
+                long cost = 0;
+                for (int off = 0; off < stride; off++) {
+                    cost += load[mix(key(literals[i], w + off)) >>> bucketShift];
+                }
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    best = w;
+                }
+            }
+            window[i] = best;
             for (int off = 0; off < stride; off++) {
-                int h = mix(key(literals[i], off));
+                int h = mix(key(literals[i], best + off));
+                load[h >>> bucketShift]++;
                 filter[h >>> filterShift >>> 6] |= 1L << (h >>> filterShift);
-                count[(h >>> bucketShift) + 1]++;
             }
         }
-        for (int i = 1; i < count.length; i++) {
-            count[i] += count[i - 1];
+        bucketStart = new int[load.length + 1];
+        for (int i = 0; i < load.length; i++) {
+            bucketStart[i + 1] = bucketStart[i] + load[i];
         }
-        bucketStart = count.clone();
-        int total = count[count.length - 1];
-        bucketLiteral = new int[total];
-        bucketOffset = new byte[total];
+        int[] next = Arrays.copyOf(bucketStart, load.length);
+        bucketLiteral = new int[bucketStart[load.length]];
+        bucketOffset = new int[bucketLiteral.length];
         for (int i = 0; i < n; i++) {
             for (int off = 0; off < stride; off++) {
-                int slot = count[mix(key(literals[i], off)) >>> bucketShift]++;
+                int slot = next[mix(key(literals[i], window[i] + off)) >>> bucketShift]++;
                 bucketLiteral[slot] = i;
-                bucketOffset[slot] = (byte) off;
+                bucketOffset[slot] = window[i] + off;
             }
         }
     }
-
-    public boolean isEmpty() { return literals.length == 0; }
 
     /** Length of the longest literal, 0 if none. */
     public int maxLength() { return maxLength; }
