@@ -1,0 +1,243 @@
+package dev.veil.scrub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.veil.rules.ScrubSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Secret shapes Veil was never told about: the built-in detectors (classpath resource
+ * {@value #BUILTIN_RESOURCE}) and the user's {@code scrub.patterns}.
+ *
+ * <p>Cost on clean text is one {@link LiteralIndex} pass for all keywords. Every match of a detector
+ * starts at one of its keywords (or at most {@code back} chars before one), so its regex is only tried
+ * anchored ({@code lookingAt}) where a keyword occurred, over at most {@value #MAX_MATCH} chars.
+ * User patterns have no keywords: the literal prefix of the regex (3+ chars, when the regex starts with
+ * one and has no alternation) is used as a keyword; a pattern without one runs ({@code find}) over the
+ * whole text of every scrub, a full regex pass per write; {@link #alwaysRunCount()} tells how many do.
+ *
+ * <p>A match whose redacted part is a Veil placeholder ({@code veil:...}) is left alone: a placeholder
+ * in a logged JDBC URL or URL is not a secret.
+ */
+public final class Detectors {
+    public static final String BUILTIN_RESOURCE = "dev/veil/rules/builtin.yaml";
+    private static final int MAX_MATCH = 65536;
+    private static final int MIN_KEYWORD = 3;
+
+    static final class Detector {
+        final String name;
+        final Pattern regex;
+        final int group;
+        final int back;
+        final String replacement;
+
+        Detector(String name, Pattern regex, int group, int back) {
+            this.name = name;
+            this.regex = regex;
+            this.group = group;
+            this.back = back;
+            this.replacement = "[REDACTED:" + name + "]";
+        }
+    }
+
+    private static final Detectors NONE = new Detectors(List.of(), List.of(), List.of());
+
+    private final List<Detector> detectors;
+    private final LiteralIndex keywords;
+    private final int[] detectorOfKeyword;
+    private final int[] alwaysRun;
+
+    private Detectors(List<Detector> detectors, List<String> keywordList, List<int[]> keywordInfo) {
+        this.detectors = detectors;
+        LiteralIndex.Builder b = new LiteralIndex.Builder();
+        List<Integer> always = new ArrayList<>();
+        boolean[] hasKeyword = new boolean[detectors.size()];
+        detectorOfKeyword = new int[keywordList.size()];
+        for (int k = 0; k < keywordList.size(); k++) {
+            int[] info = keywordInfo.get(k); // {detector, ignoreCase}
+            b.add(keywordList.get(k), info[1] != 0);
+            detectorOfKeyword[k] = info[0];
+            hasKeyword[info[0]] = true;
+        }
+        for (int d = 0; d < detectors.size(); d++) {
+            if (!hasKeyword[d]) {
+                always.add(d);
+            }
+        }
+        keywords = b.build();
+        alwaysRun = always.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Detectors for {@code settings}: the built-ins if enabled, then the user's patterns. */
+    public static Detectors of(ScrubSettings settings) {
+        List<Detector> ds = new ArrayList<>();
+        List<String> kws = new ArrayList<>();
+        List<int[]> info = new ArrayList<>();
+        if (settings.builtinDetectors()) {
+            loadBuiltin(ds, kws, info);
+        }
+        for (ScrubSettings.NamedPattern p : settings.patterns()) {
+            int d = ds.size();
+            ds.add(new Detector(p.name(), p.regex(), 0, 0));
+            String prefix = literalPrefix(p.regex());
+            if (prefix != null) {
+                kws.add(prefix);
+                info.add(new int[] {d, (p.regex().flags() & Pattern.CASE_INSENSITIVE) != 0 ? 1 : 0});
+            }
+        }
+        return ds.isEmpty() ? NONE : new Detectors(ds, kws, info);
+    }
+
+    public static Detectors none() { return NONE; }
+
+    public int size() { return detectors.size(); }
+
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (Detector d : detectors) {
+            out.add(d.name);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** How many patterns lack a keyword and so run over every text. */
+    public int alwaysRunCount() { return alwaysRun.length; }
+
+    String replacement(int detector) { return detectors.get(detector).replacement; }
+
+    /** Whether detection could find anything in these UTF-8 bytes (a keyword occurs, or a pattern always runs). */
+    boolean mayMatch(byte[] text, int from, int to) {
+        return alwaysRun.length > 0 || keywords.findAll(text, from, to, null) != null;
+    }
+
+    /** Spans to redact (ids are detector indexes), or null if none. */
+    Matches find(CharSequence text) {
+        Matches hits = keywords.findAll(text, 0, text.length(), null);
+        if (hits == null && alwaysRun.length == 0) {
+            return null;
+        }
+        Matches out = null;
+        Matcher[] matchers = new Matcher[detectors.size()];
+        for (int i = 0; hits != null && i < hits.size(); i++) {
+            int d = detectorOfKeyword[hits.id(i)];
+            Detector det = detectors.get(d);
+            if (matchers[d] == null) {
+                matchers[d] = det.regex.matcher(text).useTransparentBounds(true);
+            }
+            int at = hits.start(i);
+            int end = Math.min(text.length(), at + MAX_MATCH);
+            for (int start = Math.max(0, at - det.back); start <= at; start++) {
+                Matcher m = matchers[d].region(start, end);
+                if (m.lookingAt()) {
+                    out = record(m, det.group, d, text, out);
+                    break;
+                }
+            }
+        }
+        for (int d : alwaysRun) {
+            Matcher m = detectors.get(d).regex.matcher(text);
+            while (m.find()) {
+                out = record(m, 0, d, text, out);
+            }
+        }
+        return out;
+    }
+
+    private static Matches record(Matcher m, int group, int id, CharSequence text, Matches out) {
+        int s = m.start(group);
+        int e = m.end(group);
+        return s >= 0 && e > s && !isPlaceholder(text, s, e) ? Matches.add(out, id, s, e) : out;
+    }
+
+    private static boolean isPlaceholder(CharSequence text, int s, int e) {
+        int name = startsWith(text, s, e, "veil:") ? s + 5 : startsWith(text, s, e, "veil%3A") ? s + 7 : -1;
+        if (name < 0 || name == e) {
+            return false;
+        }
+        for (int i = name; i < e; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean startsWith(CharSequence text, int s, int e, String prefix) {
+        if (e - s < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if ((text.charAt(s + i) | 0x20) != (prefix.charAt(i) | 0x20)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The literal text every match of {@code p} starts with, if 3+ chars can be proven: leading
+     * characters up to the first regex metacharacter, minus the last one if a quantifier follows it.
+     * Null when the regex has any alternation, flags or a leading metacharacter.
+     */
+    static String literalPrefix(Pattern p) {
+        String re = p.pattern();
+        if (re.indexOf('|') >= 0 || (p.flags() & (Pattern.LITERAL | Pattern.COMMENTS)) != 0) {
+            return null;
+        }
+        int i = 0;
+        while (i < re.length() && "\\[](){}.*+?^$|".indexOf(re.charAt(i)) < 0) {
+            i++;
+        }
+        if (i < re.length() && "*?{".indexOf(re.charAt(i)) >= 0) {
+            i--;
+        }
+        return i >= MIN_KEYWORD ? re.substring(0, i) : null;
+    }
+
+    private static void loadBuiltin(List<Detector> ds, List<String> kws, List<int[]> info) {
+        JsonNode root;
+        try (InputStream in = Detectors.class.getClassLoader().getResourceAsStream(BUILTIN_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("built-in detectors missing from the classpath: " + BUILTIN_RESOURCE);
+            }
+            root = new ObjectMapper(new YAMLFactory()).readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + BUILTIN_RESOURCE, e);
+        }
+        for (JsonNode n : root.path("detectors")) {
+            String name = n.path("name").asText("");
+            String where = BUILTIN_RESOURCE + ": detector '" + name + "': ";
+            Pattern regex;
+            try {
+                regex = Pattern.compile(n.path("regex").asText(""));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalStateException(where + "bad regex: " + e.getDescription(), e);
+            }
+            int group = n.path("group").asInt(0);
+            if (name.isEmpty() || regex.pattern().isEmpty() || group > regex.matcher("").groupCount()
+                    || !n.path("keywords").isArray() || n.path("keywords").size() == 0) {
+                throw new IllegalStateException(where + "needs name, regex, keywords and a valid group");
+            }
+            int d = ds.size();
+            ds.add(new Detector(name, regex, group, n.path("back").asInt(0)));
+            int ignoreCase = n.path("ignore-case").asBoolean(false) ? 1 : 0;
+            for (JsonNode k : n.path("keywords")) {
+                if (k.asText("").length() < MIN_KEYWORD) {
+                    throw new IllegalStateException(where + "keywords need " + MIN_KEYWORD + "+ characters");
+                }
+                kws.add(k.asText());
+                info.add(new int[] {d, ignoreCase});
+            }
+        }
+    }
+}

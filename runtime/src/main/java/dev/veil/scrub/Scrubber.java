@@ -1,0 +1,304 @@
+package dev.veil.scrub;
+
+import dev.veil.rules.ScrubSettings;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Removes secrets from text Veil's process writes: values Veil resolved (every encoding, see
+ * {@link Encodings#all}) become their placeholder, and detector matches become
+ * {@code [REDACTED:<detector>]}.
+ *
+ * <p>Registration is copy-on-write: {@link #register} rebuilds the value index under a lock and
+ * publishes it through a volatile field, so it is visible to every scrub that starts after it returns;
+ * scrubs never lock. Rebuilding costs time linear in all registered encodings (values are registered
+ * when first resolved, not per call).
+ *
+ * <p>Values shorter than {@value #MIN_VALUE_LENGTH} chars are refused (with a warning that names the
+ * placeholder): a short value would replace ordinary words and numbers everywhere. Every encoding of an
+ * accepted value is at least as long (base64 keeps at least 10 stable chars of 8 bytes).
+ *
+ * <p>Scrubbing never throws. If an internal error occurs the text cannot be proven clean, so it is
+ * replaced by {@link #SCRUB_FAILED} as a whole: returning it unchanged could leak a secret, and losing
+ * a log line is the lesser harm. {@link #failures()} counts these.
+ */
+public final class Scrubber {
+    public static final int MIN_VALUE_LENGTH = 8;
+    public static final String SCRUB_FAILED = "[REDACTED:veil-scrub-failed]";
+    private static final byte[] SCRUB_FAILED_UTF8 = SCRUB_FAILED.getBytes(StandardCharsets.UTF_8);
+
+    /** What scrubs read: an immutable value index and the placeholder for each of its literal ids. */
+    private static final class Values {
+        final LiteralIndex index;
+        final String[] placeholders;
+
+        Values(LiteralIndex index, String[] placeholders) {
+            this.index = index;
+            this.placeholders = placeholders;
+        }
+    }
+
+    private final Detectors detectors;
+    private final Consumer<String> warnings;
+    /** Placeholder to its values, each kept as its encodings (computed once, at registration). */
+    private final Map<String, List<String[]>> registered = new LinkedHashMap<>();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile Values values = new Values(new LiteralIndex.Builder().build(), new String[0]);
+
+    /** Values only, no detectors; warnings go to stderr. */
+    public Scrubber() {
+        this(Detectors.none(), Scrubber::warnToStderr);
+    }
+
+    /** Values plus the detectors {@code settings} asks for; warnings go to stderr. */
+    public Scrubber(ScrubSettings settings) {
+        this(Detectors.of(settings), Scrubber::warnToStderr);
+    }
+
+    public Scrubber(Detectors detectors, Consumer<String> warnings) {
+        this.detectors = detectors;
+        this.warnings = warnings;
+    }
+
+    private static void warnToStderr(String message) {
+        System.err.println("veil: " + message);
+    }
+
+    /**
+     * Scrubs {@code value} (copied; the caller may wipe its array) as {@code placeholder} from now on,
+     * in addition to values already registered for it. Returns false, with a warning, if the value is
+     * shorter than {@value #MIN_VALUE_LENGTH} chars and so will not be scrubbed.
+     */
+    public boolean register(String placeholder, char[] value) {
+        return update(placeholder, value, false);
+    }
+
+    /**
+     * Registers many values with one index rebuild (a single {@link #register} rebuilds the index, in
+     * time linear in everything registered). Returns how many were accepted.
+     */
+    public synchronized int registerAll(Map<String, char[]> valueByPlaceholder) {
+        int accepted = 0;
+        for (Map.Entry<String, char[]> e : valueByPlaceholder.entrySet()) {
+            accepted += add(e.getKey(), e.getValue(), false) ? 1 : 0;
+        }
+        rebuild();
+        return accepted;
+    }
+
+    /** As {@link #register}, but first forgets the placeholder's other values (rotation). */
+    public boolean replace(String placeholder, char[] value) {
+        return update(placeholder, value, true);
+    }
+
+    /** Stops scrubbing every value registered for {@code placeholder}. */
+    public synchronized void unregister(String placeholder) {
+        if (registered.remove(placeholder) != null) {
+            rebuild();
+        }
+    }
+
+    private synchronized boolean update(String placeholder, char[] value, boolean replaceOld) {
+        boolean accepted = add(placeholder, value, replaceOld);
+        rebuild();
+        return accepted;
+    }
+
+    private boolean add(String placeholder, char[] value, boolean replaceOld) {
+        if (placeholder == null || value == null) {
+            throw new IllegalArgumentException("placeholder and value are required");
+        }
+        if (value.length < MIN_VALUE_LENGTH) {
+            warnings.accept("the value of " + placeholder + " is shorter than " + MIN_VALUE_LENGTH
+                    + " characters; it will not be scrubbed from output");
+            if (replaceOld) {
+                registered.remove(placeholder);
+            }
+            return false;
+        }
+        List<String[]> list = registered.computeIfAbsent(placeholder, p -> new ArrayList<>());
+        if (replaceOld) {
+            list.clear();
+        }
+        String raw = new String(value);
+        for (String[] forms : list) {
+            if (forms[0].equals(raw)) {
+                return true;
+            }
+        }
+        list.add(Encodings.all(raw).toArray(new String[0]));
+        return true;
+    }
+
+    private void rebuild() {
+        LiteralIndex.Builder b = new LiteralIndex.Builder();
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, List<String[]>> e : registered.entrySet()) {
+            for (String[] forms : e.getValue()) {
+                for (String form : forms) {
+                    b.add(form, false);
+                    names.add(e.getKey());
+                }
+            }
+        }
+        values = new Values(b.build(), names.toArray(new String[0]));
+    }
+
+    /** Length of the longest registered encoding: the most a stream must hold back. */
+    public int maxValueLength() {
+        return values.index.maxLength();
+    }
+
+    /** Scrubs that failed internally and returned {@link #SCRUB_FAILED}. */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** {@code cut}, moved past the end of any registered value that spans it, so no value is split. */
+    int cutOutsideValues(CharSequence text, int cut) {
+        Matches m = values.index.findAll(text, 0, text.length(), null);
+        boolean moved = m != null;
+        while (moved) {
+            moved = false;
+            for (int i = 0; i < m.size(); i++) {
+                if (m.start(i) < cut && m.end(i) > cut) {
+                    cut = m.end(i);
+                    moved = true;
+                }
+            }
+        }
+        return cut;
+    }
+
+    /** The scrubbed text; the same instance if nothing matched (then nothing is allocated). */
+    public String scrub(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            Values v = values;
+            String out = text;
+            Matches m = v.index.findAll(text, 0, text.length(), null);
+            if (m != null) {
+                out = replace(text, m.resolve(), v.placeholders, null);
+            }
+            Matches d = detectors.find(out);
+            if (d != null) {
+                out = replace(out, d.resolve(), null, detectors);
+            }
+            return out;
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+            return SCRUB_FAILED;
+        }
+    }
+
+    /** Scrubs {@code sb} in place; true if it changed. */
+    public boolean scrub(StringBuilder sb) {
+        if (sb == null) {
+            return false;
+        }
+        try {
+            Values v = values;
+            boolean changed = false;
+            Matches m = v.index.findAll(sb, 0, sb.length(), null);
+            if (m != null) {
+                replaceInPlace(sb, m.resolve(), v.placeholders, null);
+                changed = true;
+            }
+            Matches d = detectors.find(sb);
+            if (d != null) {
+                replaceInPlace(sb, d.resolve(), null, detectors);
+                changed = true;
+            }
+            return changed;
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+            sb.setLength(0);
+            sb.append(SCRUB_FAILED);
+            return true;
+        }
+    }
+
+    /** Scrubs UTF-8 bytes; the same array if nothing matched, else a new one. */
+    public byte[] scrub(byte[] utf8) {
+        return utf8 == null ? null : scrub(utf8, 0, utf8.length);
+    }
+
+    /**
+     * Scrubs {@code utf8[off, off+len)}. Returns {@code utf8} itself if that region is clean (use the
+     * region as it is), else a new array holding exactly the scrubbed region. Value matches are replaced
+     * byte-wise; only text where a detector keyword occurs is decoded (malformed UTF-8 in such text
+     * becomes U+FFFD).
+     */
+    public byte[] scrub(byte[] utf8, int off, int len) {
+        if (utf8 == null) {
+            return null;
+        }
+        try {
+            Values v = values;
+            byte[] out = utf8;
+            int from = off;
+            int to = off + len;
+            if (off < 0 || len < 0 || to > utf8.length) {
+                throw new IndexOutOfBoundsException("bad region");
+            }
+            Matches m = v.index.findAll(utf8, from, to, null);
+            if (m != null) {
+                out = replace(utf8, from, to, m.resolve(), v.placeholders);
+                from = 0;
+                to = out.length;
+            }
+            if (detectors.mayMatch(out, from, to)) {
+                String text = new String(out, from, to - from, StandardCharsets.UTF_8);
+                Matches d = detectors.find(text);
+                if (d != null) {
+                    out = replace(text, d.resolve(), null, detectors).getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            return out;
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+            return SCRUB_FAILED_UTF8.clone();
+        }
+    }
+
+    private static String name(int id, String[] placeholders, Detectors detectors) {
+        return placeholders != null ? placeholders[id] : detectors.replacement(id);
+    }
+
+    private static String replace(CharSequence text, Matches m, String[] placeholders, Detectors detectors) {
+        StringBuilder sb = new StringBuilder(text.length() + 16 * m.size());
+        int at = 0;
+        for (int i = 0; i < m.size(); i++) {
+            sb.append(text, at, m.start(i)).append(name(m.id(i), placeholders, detectors));
+            at = m.end(i);
+        }
+        return sb.append(text, at, text.length()).toString();
+    }
+
+    private static void replaceInPlace(StringBuilder sb, Matches m, String[] placeholders, Detectors detectors) {
+        for (int i = m.size() - 1; i >= 0; i--) {
+            sb.replace(m.start(i), m.end(i), name(m.id(i), placeholders, detectors));
+        }
+    }
+
+    private static byte[] replace(byte[] text, int from, int to, Matches m, String[] placeholders) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+        int at = from;
+        for (int i = 0; i < m.size(); i++) {
+            out.write(text, at, m.start(i) - at);
+            byte[] p = placeholders[m.id(i)].getBytes(StandardCharsets.UTF_8);
+            out.write(p, 0, p.length);
+            at = m.end(i);
+        }
+        out.write(text, at, to - at);
+        return out.toByteArray();
+    }
+}
