@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.Set;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -174,6 +177,23 @@ public final class Scrubber {
             }
         }
         return cut;
+    }
+
+    /**
+     * The placeholders whose registered real values (in any encoding) occur in {@code text}; empty, without
+     * allocating, when none does. Used to stop a real value leaving for a destination it is not allowed for.
+     */
+    public Set<String> placeholdersIn(CharSequence text) {
+        Values v = values;
+        Matches m = text == null ? null : v.index.findAll(text, 0, text.length(), null);
+        if (m == null) {
+            return Collections.emptySet();
+        }
+        Set<String> out = new TreeSet<>();
+        for (int i = 0; i < m.size(); i++) {
+            out.add(v.placeholders[m.id(i)]);
+        }
+        return out;
     }
 
     /** The scrubbed text; the same instance if nothing matched (then nothing is allocated). */
