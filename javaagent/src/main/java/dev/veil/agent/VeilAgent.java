@@ -1,26 +1,34 @@
 package dev.veil.agent;
 
-import dev.veil.Engine;
+import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.util.jar.JarFile;
 
 /** Entry point for {@code -javaagent:} (premain) and dynamic attach (agentmain). */
 public final class VeilAgent {
     private VeilAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args);
+        start(args, inst);
     }
 
     public static void agentmain(String args, Instrumentation inst) {
-        start(args);
+        start(args, inst);
     }
 
     /** Never throws: whatever goes wrong, the host application keeps running. */
-    private static void start(String args) {
+    private static synchronized void start(String args, Instrumentation inst) {
         try {
-            Engine.start(args, System.err);
+            File jar = new File(VeilAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(jar, false));
+            // Reflection, so that nothing of the bootstrap package is resolved before it is on the bootstrap path.
+            Class.forName("dev.veil.agent.bootstrap.AgentLauncher", true, null)
+                    .getMethod("start", String.class, Instrumentation.class, File.class)
+                    .invoke(null, args, inst, jar);
         } catch (Throwable t) {
-            System.err.println("veil: could not start (" + t.getClass().getSimpleName() + "); the application runs without Veil");
+            Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+            System.err.println("veil: could not start (" + cause.getClass().getName() + "); the application runs without Veil");
         }
     }
 }

@@ -1,0 +1,45 @@
+package dev.veil.agent.bootstrap;
+
+import java.io.IOException;
+
+/**
+ * What inlined advice may call: static methods taking and returning JDK types only. The engine, in its
+ * own class loader, installs the {@link Handler}; until then (and if it never starts) every call is a
+ * no-op that returns its input, so an application without placeholders is never affected.
+ */
+public final class Bridge {
+    /** Implemented by the engine. */
+    public interface Handler {
+        String http(String method, String url, String part, String text) throws IOException;
+
+        String scrub(String text);
+
+        void failed(String where, Throwable error);
+    }
+
+    private static volatile Handler handler;
+
+    private Bridge() {}
+
+    public static void install(Handler h) {
+        handler = h;
+    }
+
+    /** One part (header, query, userinfo, body) of an outgoing request with placeholders swapped; throws if it must not be sent. */
+    public static String http(String method, String url, String part, String text) throws IOException {
+        Handler h = handler;
+        return h == null || text == null ? text : h.http(method, url, part, text);
+    }
+
+    /** {@code text} with real values and recognisable secrets removed. Never throws. */
+    public static String scrub(String text) {
+        Handler h = handler;
+        return h == null || text == null ? text : h.scrub(text);
+    }
+
+    /** An instrumentation point failed unexpectedly: reported once per point, scrubbed. */
+    public static void failed(String where, Throwable error) {
+        Handler h = handler;
+        if (h != null) h.failed(where, error);
+    }
+}

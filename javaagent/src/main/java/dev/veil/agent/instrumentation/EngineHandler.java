@@ -1,0 +1,41 @@
+package dev.veil.agent.instrumentation;
+
+import dev.veil.Engine;
+import dev.veil.agent.bootstrap.Bridge;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The bridge's handler: forwards to the engine at once. */
+final class EngineHandler implements Bridge.Handler {
+    private final Engine engine;
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    EngineHandler(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public String http(String method, String url, String part, String text) throws IOException {
+        return engine.http(method, url, part, text);
+    }
+
+    @Override
+    public String scrub(String text) {
+        return engine.scrub(text);
+    }
+
+    @Override
+    public void failed(String where, Throwable error) {
+        report(engine, reported, where, error);
+    }
+
+    /** One scrubbed line per failing point, ever: Veil's own faults never flood the application's stderr. */
+    static void report(Engine engine, Set<String> reported, String where, Throwable error) {
+        if (reported.add(where)) {
+            String message = error.getMessage() == null ? "" : ": " + engine.scrub(error.getMessage());
+            System.err.println("veil: instrumentation of " + where + " failed (" + error.getClass().getName() + message
+                    + "); calls there go on without Veil");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.veil.agent.instrumentation;
+
+import dev.veil.Engine;
+import dev.veil.agent.bootstrap.Bridge;
+import java.lang.instrument.Instrumentation;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.utility.JavaModule;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+/** Starts the engine, connects the bridge and installs every library's instrumentation. */
+public final class Installer {
+    /** One entry per instrumented library. */
+    static final List<InstrumentationModule> MODULES = List.of();
+
+    private Installer() {}
+
+    public static void install(String args, Instrumentation inst) {
+        Engine engine = Engine.start(args, System.err);
+        Bridge.install(new EngineHandler(engine));
+        if (MODULES.isEmpty()) return;
+        openJdkPackages(inst);
+        Set<String> reported = ConcurrentHashMap.newKeySet();
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .ignore(nameStartsWith("dev.veil.").or(nameStartsWith("net.bytebuddy.")).or(nameStartsWith("sun.reflect."))
+                        .or(nameStartsWith("jdk.internal.reflect.")).or(isSynthetic()))
+                .with(new AgentBuilder.Listener.Adapter() {
+                    @Override
+                    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
+                        EngineHandler.report(engine, reported, typeName, error);
+                    }
+                });
+        for (InstrumentationModule m : MODULES) {
+            builder = m.extend(builder);
+        }
+        builder.installOn(inst);
+    }
+
+    /**
+     * Lets the JDK modules we instrument read the bridge (inlined advice calls it) and opens their
+     * internal packages to the engine, so users never need {@code --add-opens}.
+     */
+    private static void openJdkPackages(Instrumentation inst) {
+        Module bridge = Bridge.class.getModule();
+        Module engine = Installer.class.getModule();
+        for (InstrumentationModule m : MODULES) {
+            for (Map.Entry<String, Set<String>> e : m.jdkPackages().entrySet()) {
+                Optional<Module> target = ModuleLayer.boot().findModule(e.getKey());
+                if (target.isEmpty()) continue;
+                Map<String, Set<Module>> opens = new HashMap<>();
+                for (String pkg : e.getValue()) {
+                    if (target.get().getPackages().contains(pkg)) opens.put(pkg, Set.of(engine, bridge));
+                }
+                inst.redefineModule(target.get(), Set.of(bridge), Map.of(), opens, Set.of(), Map.of());
+            }
+        }
+    }
+}
