@@ -29,7 +29,9 @@ import java.util.function.Function;
  *
  * <p>Cost: {@link #mayContain} and {@link #find}/{@link #substitute} on text without a placeholder do
  * one {@link LiteralIndex} pass, allocate nothing and use no regex; a Basic header value is decoded
- * (a small allocation). Immutable and thread-safe.
+ * (a small allocation). Configured placeholders of the usual form {@code veil:<name>} are found
+ * through the generic prefix and a set lookup, so their number does not slow the scan; only other
+ * placeholders ({@code {{TOKEN}}}) become literals of the index. Immutable and thread-safe.
  */
 public final class PlaceholderScanner {
     public static final int MIN_PLACEHOLDER_LENGTH = 6;
@@ -68,6 +70,8 @@ public final class PlaceholderScanner {
     }
 
     private final LiteralIndex index;
+    /** Configured placeholders of the form veil:[A-Za-z0-9._-]+, recognised from the generic prefix hit. */
+    private final Set<String> veilNames = new HashSet<>();
     /** Per literal id: the decoded placeholder (null for the generic prefix), its encoding. */
     private final String[] placeholderOf;
     private final Encoding[] encodingOf;
@@ -84,6 +88,10 @@ public final class PlaceholderScanner {
             }
             if (!seen.add(p)) {
                 throw new IllegalArgumentException("placeholder '" + p + "' is configured twice");
+            }
+            if (p.length() > PREFIX.length() && p.startsWith(PREFIX) && nameEnd(p, PREFIX.length()) == p.length()) {
+                veilNames.add(p); // found through the generic prefix, so it needs no literal of its own
+                continue;
             }
             for (String form : percentForms(p)) {
                 b.add(form, false);
@@ -168,8 +176,8 @@ public final class PlaceholderScanner {
             } else {
                 int end = nameEnd(text, m.end(i));
                 if (end > m.end(i)) {
-                    String name = text.substring(m.end(i), end);
-                    candidates.add(new Found(PREFIX + name, start, end, encodingOf[id], false));
+                    String placeholder = PREFIX + text.substring(m.end(i), end);
+                    candidates.add(new Found(placeholder, start, end, encodingOf[id], veilNames.contains(placeholder)));
                 }
             }
         }
