@@ -16,7 +16,13 @@ import dev.veil.store.ExecStoreProvider;
 import dev.veil.store.SecretCache;
 import dev.veil.store.StoreException;
 import java.io.IOException;
+import dev.veil.scrub.ByteStreamScrubber;
+import dev.veil.scrub.ContentTypes;
+import dev.veil.scrub.ScrubbingInputStream;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
 import java.time.Clock;
 import java.util.Locale;
 import java.io.PrintStream;
@@ -33,12 +39,14 @@ public final class Engine {
     private final Settings settings;
     private final Rules rules;
     private final Scrubber scrubber;
+    private final Scrubber responses;
     private final Injector injector;
 
     private Engine(Settings settings, Rules rules, Scrubber scrubber, Injector injector) {
         this.settings = settings;
         this.rules = rules;
         this.scrubber = scrubber;
+        this.responses = scrubber.valuesOnly();
         this.injector = injector;
     }
 
@@ -56,6 +64,31 @@ public final class Engine {
      */
     public String http(String method, String url, String part, String text) throws IOException {
         return injector.http(method, URI.create(url), HttpGrant.Part.valueOf(part.toUpperCase(Locale.ROOT)), text);
+    }
+
+    /** A response header value with every real value Veil resolved replaced by its placeholder. */
+    public String responseHeader(String value) {
+        return responses.scrub(value);
+    }
+
+    /** What the application reads of a response body: scrubbed of real values if it is text, as it is if binary. */
+    public InputStream responseBody(String contentType, InputStream body) {
+        return body == null || !ContentTypes.isText(contentType) ? body : new ScrubbingInputStream(body, responses);
+    }
+
+    /**
+     * For bodies that arrive as buffers (async clients): a function applied to each chunk in order, and
+     * once to {@code null} at the end for what it held back; null when the body is binary.
+     */
+    public Function<ByteBuffer, ByteBuffer> responseChunks(String contentType) {
+        if (!ContentTypes.isText(contentType)) return null;
+        ByteStreamScrubber stream = new ByteStreamScrubber(responses);
+        return chunk -> {
+            if (chunk == null) return ByteBuffer.wrap(stream.flush());
+            byte[] bytes = new byte[chunk.remaining()];
+            chunk.get(bytes);
+            return ByteBuffer.wrap(stream.write(bytes, 0, bytes.length));
+        };
     }
 
     /** {@code text} without any real value Veil knows or any secret its detectors recognise. Never throws. */

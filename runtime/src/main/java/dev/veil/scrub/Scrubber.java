@@ -4,6 +4,7 @@ import dev.veil.rules.ScrubSettings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.TreeSet;
@@ -40,19 +41,35 @@ public final class Scrubber {
     private static final class Values {
         final LiteralIndex index;
         final String[] placeholders;
+        /** The first 1 to {@value #PREFIX} UTF-8 bytes of every form, packed by {@link #prefixKey}. */
+        final Set<Long> prefixes;
 
-        Values(LiteralIndex index, String[] placeholders) {
+        Values(LiteralIndex index, String[] placeholders, Set<Long> prefixes) {
             this.index = index;
             this.placeholders = placeholders;
+            this.prefixes = prefixes;
         }
+    }
+
+    private static final int PREFIX = 4;
+
+    private static long prefixKey(byte[] b, int from, int len) {
+        long key = len;
+        for (int i = 0; i < len; i++) key = key << 8 | (b[from + i] & 0xff);
+        return key;
     }
 
     private final Detectors detectors;
     private final Consumer<String> warnings;
-    /** Placeholder to its values, each kept as its encodings (computed once, at registration). */
-    private final Map<String, List<String[]>> registered = new LinkedHashMap<>();
+    /** The registered values, shared with {@link #valuesOnly()} views; registration locks on it. */
+    private static final class Registry {
+        /** Placeholder to its values, each kept as its encodings (computed once, at registration). */
+        final Map<String, List<String[]>> registered = new LinkedHashMap<>();
+        volatile Values values = new Values(new LiteralIndex.Builder().build(), new String[0], Collections.emptySet());
+    }
+
+    private final Registry registry;
     private final AtomicLong failures = new AtomicLong();
-    private volatile Values values = new Values(new LiteralIndex.Builder().build(), new String[0]);
 
     /** Values only, no detectors; warnings go to stderr. */
     public Scrubber() {
@@ -65,8 +82,21 @@ public final class Scrubber {
     }
 
     public Scrubber(Detectors detectors, Consumer<String> warnings) {
+        this(detectors, warnings, new Registry());
+    }
+
+    private Scrubber(Detectors detectors, Consumer<String> warnings, Registry registry) {
         this.detectors = detectors;
         this.warnings = warnings;
+        this.registry = registry;
+    }
+
+    /**
+     * A view that replaces the same registered values (registration through either is seen by both) but
+     * runs no detectors: for text the application needs intact, such as HTTP responses carrying tokens.
+     */
+    public Scrubber valuesOnly() {
+        return new Scrubber(Detectors.none(), warnings, registry);
     }
 
     private static void warnToStderr(String message) {
@@ -86,13 +116,15 @@ public final class Scrubber {
      * Registers many values with one index rebuild (a single {@link #register} rebuilds the index, in
      * time linear in everything registered). Returns how many were accepted.
      */
-    public synchronized int registerAll(Map<String, char[]> valueByPlaceholder) {
-        int accepted = 0;
-        for (Map.Entry<String, char[]> e : valueByPlaceholder.entrySet()) {
-            accepted += add(e.getKey(), e.getValue(), false) ? 1 : 0;
+    public int registerAll(Map<String, char[]> valueByPlaceholder) {
+        synchronized (registry) {
+            int accepted = 0;
+            for (Map.Entry<String, char[]> e : valueByPlaceholder.entrySet()) {
+                accepted += add(e.getKey(), e.getValue(), false) ? 1 : 0;
+            }
+            rebuild();
+            return accepted;
         }
-        rebuild();
-        return accepted;
     }
 
     /** As {@link #register}, but first forgets the placeholder's other values (rotation). */
@@ -101,16 +133,20 @@ public final class Scrubber {
     }
 
     /** Stops scrubbing every value registered for {@code placeholder}. */
-    public synchronized void unregister(String placeholder) {
-        if (registered.remove(placeholder) != null) {
-            rebuild();
+    public void unregister(String placeholder) {
+        synchronized (registry) {
+            if (registry.registered.remove(placeholder) != null) {
+                rebuild();
+            }
         }
     }
 
-    private synchronized boolean update(String placeholder, char[] value, boolean replaceOld) {
-        boolean accepted = add(placeholder, value, replaceOld);
-        rebuild();
-        return accepted;
+    private boolean update(String placeholder, char[] value, boolean replaceOld) {
+        synchronized (registry) {
+            boolean accepted = add(placeholder, value, replaceOld);
+            rebuild();
+            return accepted;
+        }
     }
 
     private boolean add(String placeholder, char[] value, boolean replaceOld) {
@@ -121,11 +157,11 @@ public final class Scrubber {
             warnings.accept("the value of " + placeholder + " is shorter than " + MIN_VALUE_LENGTH
                     + " characters; it will not be scrubbed from output");
             if (replaceOld) {
-                registered.remove(placeholder);
+                registry.registered.remove(placeholder);
             }
             return false;
         }
-        List<String[]> list = registered.computeIfAbsent(placeholder, p -> new ArrayList<>());
+        List<String[]> list = registry.registered.computeIfAbsent(placeholder, p -> new ArrayList<>());
         if (replaceOld) {
             list.clear();
         }
@@ -142,20 +178,23 @@ public final class Scrubber {
     private void rebuild() {
         LiteralIndex.Builder b = new LiteralIndex.Builder();
         List<String> names = new ArrayList<>();
-        for (Map.Entry<String, List<String[]>> e : registered.entrySet()) {
+        Set<Long> prefixes = new HashSet<>();
+        for (Map.Entry<String, List<String[]>> e : registry.registered.entrySet()) {
             for (String[] forms : e.getValue()) {
                 for (String form : forms) {
                     b.add(form, false);
                     names.add(e.getKey());
+                    byte[] utf8 = form.getBytes(StandardCharsets.UTF_8);
+                    for (int len = 1; len <= Math.min(PREFIX, utf8.length); len++) prefixes.add(prefixKey(utf8, 0, len));
                 }
             }
         }
-        values = new Values(b.build(), names.toArray(new String[0]));
+        registry.values = new Values(b.build(), names.toArray(new String[0]), prefixes);
     }
 
     /** Length of the longest registered encoding: the most a stream must hold back. */
     public int maxValueLength() {
-        return values.index.maxLength();
+        return registry.values.index.maxLength();
     }
 
     /** Scrubs that failed internally and returned {@link #SCRUB_FAILED}. */
@@ -163,9 +202,33 @@ public final class Scrubber {
         return failures.get();
     }
 
+    /**
+     * Whether a registered value could start at {@code utf8[from]} given the bytes up to {@code to}: false
+     * means no value begins there, so a stream need not hold those bytes back.
+     */
+    boolean mayStartValue(byte[] utf8, int from, int to) {
+        return registry.values.prefixes.contains(prefixKey(utf8, from, Math.min(PREFIX, to - from)));
+    }
+
+    /** As {@link #cutOutsideValues(CharSequence, int)}, for UTF-8 bytes {@code [0, len)}. */
+    int cutOutsideValues(byte[] utf8, int len, int cut) {
+        Matches m = registry.values.index.findAll(utf8, 0, len, null);
+        boolean moved = m != null;
+        while (moved) {
+            moved = false;
+            for (int i = 0; i < m.size(); i++) {
+                if (m.start(i) < cut && m.end(i) > cut) {
+                    cut = m.end(i);
+                    moved = true;
+                }
+            }
+        }
+        return cut;
+    }
+
     /** {@code cut}, moved past the end of any registered value that spans it, so no value is split. */
     int cutOutsideValues(CharSequence text, int cut) {
-        Matches m = values.index.findAll(text, 0, text.length(), null);
+        Matches m = registry.values.index.findAll(text, 0, text.length(), null);
         boolean moved = m != null;
         while (moved) {
             moved = false;
@@ -184,7 +247,7 @@ public final class Scrubber {
      * allocating, when none does. Used to stop a real value leaving for a destination it is not allowed for.
      */
     public Set<String> placeholdersIn(CharSequence text) {
-        Values v = values;
+        Values v = registry.values;
         Matches m = text == null ? null : v.index.findAll(text, 0, text.length(), null);
         if (m == null) {
             return Collections.emptySet();
@@ -202,7 +265,7 @@ public final class Scrubber {
             return null;
         }
         try {
-            Values v = values;
+            Values v = registry.values;
             String out = text;
             Matches m = v.index.findAll(text, 0, text.length(), null);
             if (m != null) {
@@ -225,7 +288,7 @@ public final class Scrubber {
             return false;
         }
         try {
-            Values v = values;
+            Values v = registry.values;
             boolean changed = false;
             Matches m = v.index.findAll(sb, 0, sb.length(), null);
             if (m != null) {
@@ -262,7 +325,7 @@ public final class Scrubber {
             return null;
         }
         try {
-            Values v = values;
+            Values v = registry.values;
             byte[] out = utf8;
             int from = off;
             int to = off + len;

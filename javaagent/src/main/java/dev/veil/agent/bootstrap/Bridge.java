@@ -1,6 +1,9 @@
 package dev.veil.agent.bootstrap;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
 
 /**
  * What inlined advice may call: static methods taking and returning JDK types only. The engine, in its
@@ -13,6 +16,12 @@ public final class Bridge {
         String http(String method, String url, String part, String text) throws IOException;
 
         String scrub(String text);
+
+        String responseHeader(String value);
+
+        InputStream responseBody(String contentType, InputStream body);
+
+        Function<ByteBuffer, ByteBuffer> responseChunks(String contentType);
 
         void failed(String where, Throwable error);
     }
@@ -35,6 +44,27 @@ public final class Bridge {
     public static String scrub(String text) {
         Handler h = handler;
         return h == null || text == null ? text : h.scrub(text);
+    }
+
+    /** A response header value as the application may see it: real values become their placeholders. */
+    public static String responseHeader(String value) {
+        Handler h = handler;
+        return h == null || value == null ? value : h.responseHeader(value);
+    }
+
+    /** A response body stream as the application may read it: text is scrubbed of real values, binary passes. */
+    public static InputStream responseBody(String contentType, InputStream body) {
+        Handler h = handler;
+        return h == null ? body : h.responseBody(contentType, body);
+    }
+
+    /**
+     * For bodies delivered as buffers: apply the returned function to every chunk in order and once to
+     * {@code null} at the end (it returns what it held back). Null when nothing needs doing.
+     */
+    public static Function<ByteBuffer, ByteBuffer> responseChunks(String contentType) {
+        Handler h = handler;
+        return h == null ? null : h.responseChunks(contentType);
     }
 
     /** An instrumentation point failed unexpectedly: reported once per point, scrubbed. */

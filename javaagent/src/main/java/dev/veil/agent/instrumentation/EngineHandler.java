@@ -3,6 +3,9 @@ package dev.veil.agent.instrumentation;
 import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +26,21 @@ final class EngineHandler implements Bridge.Handler {
     @Override
     public String scrub(String text) {
         return engine.scrub(text);
+    }
+
+    @Override
+    public String responseHeader(String value) {
+        return engine.responseHeader(value);
+    }
+
+    @Override
+    public InputStream responseBody(String contentType, InputStream body) {
+        return engine.responseBody(contentType, body);
+    }
+
+    @Override
+    public Function<ByteBuffer, ByteBuffer> responseChunks(String contentType) {
+        return engine.responseChunks(contentType);
     }
 
     @Override
