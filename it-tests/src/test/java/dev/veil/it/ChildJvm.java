@@ -65,10 +65,21 @@ public final class ChildJvm {
     public Result main(Class<?> mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(applicationClassPath());
         cmd.add(mainClass.getName());
         cmd.addAll(Arrays.asList(args));
         return run(cmd);
+    }
+
+    /** This module's test class path without Veil's runtime (a test dependency): the agent must bring its own. */
+    private static String applicationClassPath() throws Exception {
+        Path runtime = Paths.get(dev.veil.audit.AuditLog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        StringBuilder cp = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty() || Paths.get(entry).toAbsolutePath().equals(runtime.toAbsolutePath())) continue;
+            cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
+        }
+        return cp.toString();
     }
 
     private Result run(List<String> args) throws Exception {
