@@ -71,12 +71,17 @@ public final class ChildJvm {
         return run(cmd);
     }
 
-    /** This module's test class path without Veil's runtime (a test dependency): the agent must bring its own. */
-    private static String applicationClassPath() throws Exception {
-        Path runtime = Paths.get(dev.veil.audit.AuditLog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    /**
+     * This module's test class path without Veil's runtime (a test dependency, a jar or the module's classes):
+     * the agent must bring its own engine, and the runtime's unshaded classes would shadow it.
+     */
+    private static String applicationClassPath() {
         StringBuilder cp = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (entry.isEmpty() || Paths.get(entry).toAbsolutePath().equals(runtime.toAbsolutePath())) continue;
+            Path p = Paths.get(entry);
+            boolean runtime = p.getFileName() != null && p.getFileName().toString().startsWith("veil-runtime-")
+                    || p.endsWith(Paths.get("runtime", "target", "classes"));
+            if (entry.isEmpty() || runtime) continue;
             cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
         }
         return cp.toString();
