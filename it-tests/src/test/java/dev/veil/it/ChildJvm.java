@@ -65,10 +65,26 @@ public final class ChildJvm {
     public Result main(Class<?> mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(applicationClassPath());
         cmd.add(mainClass.getName());
         cmd.addAll(Arrays.asList(args));
         return run(cmd);
+    }
+
+    /**
+     * This module's test class path without Veil's runtime (a test dependency, a jar or the module's classes):
+     * the agent must bring its own engine, and the runtime's unshaded classes would shadow it.
+     */
+    private static String applicationClassPath() {
+        StringBuilder cp = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Paths.get(entry);
+            boolean runtime = p.getFileName() != null && p.getFileName().toString().startsWith("veil-runtime-")
+                    || p.endsWith(Paths.get("runtime", "target", "classes"));
+            if (entry.isEmpty() || runtime) continue;
+            cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
+        }
+        return cp.toString();
     }
 
     private Result run(List<String> args) throws Exception {

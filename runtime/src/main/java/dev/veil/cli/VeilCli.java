@@ -33,7 +33,13 @@ public final class VeilCli implements Runnable {
             cmd.getErr().println("veil: " + CliProblem.describe(e));
             return PROBLEM;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            // Auto-flush covers println only; a command that ends with print would otherwise lose its output.
+            out.flush();
+            err.flush();
+        }
     }
 
     /** The version from the jar manifest; "development" when run from classes. */

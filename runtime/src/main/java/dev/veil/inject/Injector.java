@@ -55,15 +55,11 @@ public final class Injector {
      */
     public String http(String method, URI uri, HttpGrant.Part part, String text) throws VeilDeniedException {
         if (text == null || text.isEmpty()) return text;
-        if (!scanner.mayContain(text)) {
-            checkEgress(method, uri, text);
-            return text;
-        }
+        // Before substitution, so only real values that were already in the text count, placeholders or not.
+        checkEgress(method, uri, text);
+        if (!scanner.mayContain(text)) return text;
         List<PlaceholderScanner.Found> found = scanner.find(text);
-        if (found.isEmpty()) {
-            checkEgress(method, uri, text);
-            return text;
-        }
+        if (found.isEmpty()) return text;
         Map<String, Decision> allowed = new HashMap<>();
         for (PlaceholderScanner.Found f : found) {
             if (allowed.containsKey(f.placeholder())) continue;

@@ -1,0 +1,53 @@
+package dev.veil.inject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+
+/**
+ * What the suite-wide audit leak scan (it-tests {@code AuditLeakScanTest}) reads: this module's
+ * {@code target/test-evidence/audit/*.jsonl} (audit logs written by tests) and
+ * {@code target/test-evidence/secrets.txt} (every secret value tests handed to Veil, one per line).
+ * Tests that write audit logs or use secret values get them from here.
+ */
+final class TestEvidence {
+    static final Path DIR = Paths.get(System.getProperty("veil.test.evidence", "target/test-evidence")).toAbsolutePath();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private TestEvidence() {}
+
+    /** A fresh audit log path, {@code <name>-<random>.jsonl}, under the evidence directory. */
+    static Path auditFile(String name) {
+        try {
+            Path dir = Files.createDirectories(DIR.resolve("audit"));
+            return dir.resolve(name + "-" + random(10) + ".jsonl");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code prefix} plus 24 random chars, recorded for the leak scan. */
+    static synchronized String secret(String prefix) {
+        String value = prefix + random(24);
+        try {
+            Files.createDirectories(DIR);
+            Files.write(DIR.resolve("secrets.txt"), (value + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return value;
+    }
+
+    private static String random(int n) {
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) b.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+        return b.toString();
+    }
+}
