@@ -1,5 +1,6 @@
 package dev.veil.it;
 
+import dev.veil.testing.TestEvidence;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Suite-wide check that no audit line carries a secret. Tests that write audit logs or use secret
- * values take them from a {@code TestEvidence} helper (this module's, and {@code dev.veil.inject.TestEvidence}
- * in runtime), which puts logs under the module's {@code target/test-evidence/audit/} and appends every
+ * values take them from {@link TestEvidence} (shared through the runtime test jar), which puts logs under the module's {@code target/test-evidence/audit/} and appends every
  * secret to {@code target/test-evidence/secrets.txt}. This class runs last in this module
  * ({@code junit-platform.properties} orders classes by {@link Order}; unannotated classes come first),
  * and Maven runs the runtime module's tests before this module's, so it sees every log both wrote.

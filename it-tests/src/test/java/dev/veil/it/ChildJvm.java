@@ -80,7 +80,7 @@ public final class ChildJvm {
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path p = Paths.get(entry);
             boolean runtime = p.getFileName() != null && p.getFileName().toString().startsWith("veil-runtime-")
-                    || p.endsWith(Paths.get("runtime", "target", "classes"));
+                    || p.endsWith(Paths.get("runtime", "target", "classes")) || p.endsWith(Paths.get("runtime", "target", "test-classes"));
             if (entry.isEmpty() || runtime) continue;
             cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
         }

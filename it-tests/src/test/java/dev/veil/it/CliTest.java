@@ -1,5 +1,6 @@
 package dev.veil.it;
 
+import dev.veil.testing.TestEvidence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

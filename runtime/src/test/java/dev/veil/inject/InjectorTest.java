@@ -1,5 +1,6 @@
 package dev.veil.inject;
 
+import dev.veil.testing.TestEvidence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -43,9 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 class InjectorTest {
     private static final String AGENT = "research-agent";
     // '+', '/' and '=' so that percent-encoding and base64 forms differ from the raw value.
-    private static final String OPENAI = TestEvidence.secret("sk+live/openai=");
-    private static final String GIT = TestEvidence.secret("git-token-");
-    private static final String KEY = TestEvidence.secret("vault-key-");
+    private static final String OPENAI = TestEvidence.secret("sk+live/openai=", 24);
+    private static final String GIT = TestEvidence.secret("git-token-", 24);
+    private static final String KEY = TestEvidence.secret("vault-key-", 24);
     private static final List<String> SECRETS = List.of(OPENAI, GIT, KEY);
 
     @TempDir static Path dir;

@@ -1,4 +1,4 @@
-package dev.veil.inject;
+package dev.veil.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,31 +10,30 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 
 /**
- * What the suite-wide audit leak scan (it-tests {@code AuditLeakScanTest}) reads: this module's
- * {@code target/test-evidence/audit/*.jsonl} (audit logs written by tests) and
- * {@code target/test-evidence/secrets.txt} (every secret value tests handed to Veil, one per line).
- * Tests that write audit logs or use secret values get them from here.
+ * What the suite-wide audit leak scan (it-tests {@code AuditLeakScanTest}) reads:
+ * {@code target/test-evidence/audit/*.jsonl} (audit logs tests
+ * wrote) and {@code target/test-evidence/secrets.txt} (every secret value tests used, one per line).
+ * Shared by every module's tests through the runtime test jar; each writes under its own target/.
  */
-final class TestEvidence {
-    static final Path DIR = Paths.get(System.getProperty("veil.test.evidence", "target/test-evidence")).toAbsolutePath();
+public final class TestEvidence {
+    public static final Path DIR = Paths.get(System.getProperty("veil.test.evidence", "target/test-evidence")).toAbsolutePath();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private TestEvidence() {}
 
     /** A fresh audit log path, {@code <name>-<random>.jsonl}, under the evidence directory. */
-    static Path auditFile(String name) {
+    public static Path auditFile(String name) {
         try {
-            Path dir = Files.createDirectories(DIR.resolve("audit"));
-            return dir.resolve(name + "-" + random(10) + ".jsonl");
+            return Files.createDirectories(DIR.resolve("audit")).resolve(name + "-" + random(10) + ".jsonl");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** {@code prefix} plus 24 random chars, recorded for the leak scan. */
-    static synchronized String secret(String prefix) {
-        String value = prefix + random(24);
+    /** {@code prefix} plus {@code n} random letters and digits, recorded for the leak scan. */
+    public static synchronized String secret(String prefix, int n) {
+        String value = prefix + random(n);
         try {
             Files.createDirectories(DIR);
             Files.write(DIR.resolve("secrets.txt"), (value + "\n").getBytes(StandardCharsets.UTF_8),
