@@ -57,6 +57,20 @@ final class VaultCommand {
         char[] key() throws Exception {
             return KeySource.resolve(spec().option("key", String.class));
         }
+
+        /** Opens the vault, runs {@code action} on it, and wipes the key however it ends. */
+        int withVault(VaultAction action) throws Exception {
+            char[] key = key();
+            try (Vault vault = Vault.open(file(), key)) {
+                return action.run(vault);
+            } finally {
+                Arrays.fill(key, '\0');
+            }
+        }
+    }
+
+    interface VaultAction {
+        int run(Vault vault) throws Exception;
     }
 
     @Command(name = "init", description = "Create an empty vault; succeeds without change when it exists and opens with the key.")
@@ -91,11 +105,12 @@ final class VaultCommand {
         @Override
         public Integer call() throws Exception {
             char[] value = readValue(name);
-            char[] key = target.key();
-            try (Vault vault = Vault.open(target.file(), key)) {
-                vault.put(name, value);
+            try {
+                target.withVault(vault -> {
+                    vault.put(name, value);
+                    return VeilCli.OK;
+                });
             } finally {
-                Arrays.fill(key, '\0');
                 Arrays.fill(value, '\0');
             }
             cmd.commandLine().getOut().println("stored " + name + " in " + target.file());
@@ -110,17 +125,14 @@ final class VaultCommand {
 
         @Override
         public Integer call() throws Exception {
-            char[] key = target.key();
-            try (Vault vault = Vault.open(target.file(), key)) {
+            return target.withVault(vault -> {
                 java.io.PrintWriter out = cmd.commandLine().getOut();
                 out.printf("%-32s %-10s %s%n", "NAME", "STORE", "CHANGED");
                 for (Vault.Entry e : vault.list()) {
                     out.printf("%-32s %-10s %s%n", e.name(), target.store, WHEN.format(e.changed()));
                 }
-            } finally {
-                Arrays.fill(key, '\0');
-            }
-            return VeilCli.OK;
+                return VeilCli.OK;
+            });
         }
     }
 
@@ -132,17 +144,14 @@ final class VaultCommand {
 
         @Override
         public Integer call() throws Exception {
-            char[] key = target.key();
-            try (Vault vault = Vault.open(target.file(), key)) {
+            return target.withVault(vault -> {
                 if (!vault.remove(name)) {
                     cmd.commandLine().getErr().println("veil: no entry '" + name + "' in " + target.file());
                     return VeilCli.PROBLEM;
                 }
-            } finally {
-                Arrays.fill(key, '\0');
-            }
-            cmd.commandLine().getOut().println("removed " + name + " from " + target.file());
-            return VeilCli.OK;
+                cmd.commandLine().getOut().println("removed " + name + " from " + target.file());
+                return VeilCli.OK;
+            });
         }
     }
 
