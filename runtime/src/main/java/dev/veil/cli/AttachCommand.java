@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +103,15 @@ final class AttachCommand implements Callable<Integer> {
     static final class Attacher {
         private Attacher() {}
 
+        private static boolean startedWith(long pid, String option) {
+            return ProcessHandle.of(pid).flatMap(p -> p.info().arguments()).map(a -> Arrays.asList(a).contains(option)).orElse(false);
+        }
+
+        private static String disabled(long pid, String jar) {
+            return "cannot attach to JVM " + pid + ": it was started with -XX:+DisableAttachMechanism; restart it with -javaagent:"
+                    + new File(jar).getName() + " instead";
+        }
+
         /** Loads the agent and returns the target's Java version. */
         static String load(long pid, String jar, String agentArgs) throws Exception {
             String id = Long.toString(pid);
@@ -111,17 +121,17 @@ final class AttachCommand implements Callable<Integer> {
             }
             if (found == null) {
                 // Never attach blindly: on Linux the attach handshake is a SIGQUIT, which kills a process that is not a JVM.
+                // The JVM leaves itself out of the list when it refuses attach; its command line usually says why.
+                if (startedWith(pid, "-XX:+DisableAttachMechanism")) throw new CliProblem(disabled(pid, jar));
                 throw new CliProblem("process " + pid + " is not a JVM this user can attach to (not Java, another user's,"
-                        + " or started with -XX:-UsePerfData)");
+                        + " or started with -XX:+DisableAttachMechanism or -XX:-UsePerfData)");
             }
             com.sun.tools.attach.VirtualMachine vm;
             try {
                 vm = com.sun.tools.attach.VirtualMachine.attach(found);
             } catch (com.sun.tools.attach.AttachNotSupportedException e) {
-                String why = e.getMessage() != null && e.getMessage().contains("does not support the attach mechanism")
-                        ? "it was started with -XX:+DisableAttachMechanism; restart it with -javaagent:" + new File(jar).getName() + " instead"
-                        : String.valueOf(e.getMessage());
-                throw new CliProblem("cannot attach to JVM " + pid + ": " + why);
+                boolean disabled = e.getMessage() != null && e.getMessage().contains("does not support the attach mechanism");
+                throw new CliProblem(disabled ? disabled(pid, jar) : "cannot attach to JVM " + pid + ": " + e.getMessage());
             } catch (java.io.IOException e) {
                 throw new CliProblem("cannot attach to JVM " + pid + ": " + e.getMessage());
             }
