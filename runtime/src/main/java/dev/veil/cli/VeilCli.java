@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar veil-agent.jar <command>}. Exit 0 ok, 1 problem found, 2 usage error. */
 @Command(name = "veil", mixinStandardHelpOptions = true, versionProvider = VeilCli.Version.class,
         description = "Keeps real credentials out of AI-agent JVMs. Add -javaagent:veil-agent.jar=rules=FILE,agent=NAME to the agent's JVM.",
-        subcommands = {VaultCommand.class, RulesCommand.class, AuditCommand.class, ScrubCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {VaultCommand.class, RulesCommand.class, AuditCommand.class, ScrubCommand.class, AttachCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class VeilCli implements Runnable {
     public static final int OK = 0;
     public static final int PROBLEM = 1;

@@ -8,12 +8,18 @@ import java.lang.instrument.Instrumentation;
  * bridge seen by instrumented JDK classes and the bridge the engine fills in are one and the same.
  */
 public final class AgentLauncher {
+    private static boolean started;
+
     private AgentLauncher() {}
 
-    public static void start(String args, Instrumentation inst, File agentJar) throws Exception {
+    /** Starts the engine once per JVM; false (and nothing done) when it already runs. */
+    public static synchronized boolean start(String args, Instrumentation inst, File agentJar) throws Exception {
+        if (started) return false;
+        started = true;
         ClassLoader engine = new EngineClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
         engine.loadClass("dev.veil.agent.instrumentation.Installer")
                 .getMethod("install", String.class, Instrumentation.class)
                 .invoke(null, args, inst);
+        return true;
     }
 }

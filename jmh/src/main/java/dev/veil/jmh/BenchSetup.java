@@ -1,0 +1,81 @@
+package dev.veil.jmh;
+
+import dev.veil.store.Vault;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What the with-agent runs need: the agent jar ({@code -Dveil.agent.jar}, default
+ * {@code ../javaagent/target/veil-agent.jar}), and a temporary directory with a vault holding a random
+ * real key as {@code bench}, a rules file granting it to any loopback URL, and the key in a file the
+ * benchmark's server reads to check what arrived.
+ */
+final class BenchSetup {
+    static final String PLACEHOLDER = "veil:bench";
+
+    final Path agentJar;
+    final Path dir;
+    final Path rules;
+    final Path realKeyFile;
+
+    private BenchSetup(Path agentJar, Path dir, Path rules, Path realKeyFile) {
+        this.agentJar = agentJar;
+        this.dir = dir;
+        this.rules = rules;
+        this.realKeyFile = realKeyFile;
+    }
+
+    static BenchSetup create() throws Exception {
+        Path jar = Paths.get(System.getProperty("veil.agent.jar", "../javaagent/target/veil-agent.jar")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no agent jar at " + jar + " (build it with ./mvnw install -DskipTests, or pass -Dveil.agent.jar=...)");
+        }
+        Path dir = Files.createTempDirectory("veil-bench-");
+        Path keyFile = dir.resolve("vault.key");
+        Files.writeString(keyFile, random());
+        Path realKeyFile = dir.resolve("real.key");
+        String real = "bench-" + random();
+        Files.writeString(realKeyFile, real);
+        char[] vaultKey = Files.readString(keyFile).toCharArray();
+        Vault.init(dir.resolve("vault"), vaultKey);
+        try (Vault vault = Vault.open(dir.resolve("vault"), vaultKey)) {
+            vault.put("bench", real.toCharArray());
+        }
+        Path rules = dir.resolve("rules.yaml");
+        Files.write(rules, List.of(
+                "version: 1",
+                "stores:",
+                "  local: {type: file, path: '" + dir.resolve("vault") + "', key: 'file:" + keyFile + "'}",
+                "credentials:",
+                "  bench:",
+                "    placeholder: " + PLACEHOLDER,
+                "    source: local/bench",
+                "    ttl: 1h",
+                "    allow:",
+                "      - url: http://127.0.0.1:*/**",
+                "audit:",
+                "  path: '" + dir.resolve("audit.jsonl") + "'"), StandardCharsets.UTF_8);
+        return new BenchSetup(jar, dir, rules, realKeyFile);
+    }
+
+    /** The JVM options that start the agent with these rules. */
+    String agentOption() {
+        return "-javaagent:" + agentJar + "=rules=" + rules + ",agent=bench";
+    }
+
+    static String readRealKey(String file) throws IOException {
+        return Files.readString(Paths.get(file)).trim();
+    }
+
+    private static String random() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}
