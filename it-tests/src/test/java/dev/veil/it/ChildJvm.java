@@ -72,15 +72,17 @@ public final class ChildJvm {
     }
 
     /**
-     * This module's test class path without Veil's runtime (a test dependency, a jar or the module's classes):
+     * This module's test class path without Veil's runtime or agent (test dependencies, as jars or classes):
      * the agent must bring its own engine, and the runtime's unshaded classes would shadow it.
      */
-    private static String applicationClassPath() {
+    public static String applicationClassPath() {
         StringBuilder cp = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path p = Paths.get(entry);
-            boolean runtime = p.getFileName() != null && p.getFileName().toString().startsWith("veil-runtime-")
-                    || p.endsWith(Paths.get("runtime", "target", "classes")) || p.endsWith(Paths.get("runtime", "target", "test-classes"));
+            String file = p.getFileName() == null ? "" : p.getFileName().toString();
+            boolean runtime = file.startsWith("veil-runtime-") || file.startsWith("veil-agent")
+                    || p.endsWith(Paths.get("runtime", "target", "classes")) || p.endsWith(Paths.get("runtime", "target", "test-classes"))
+                    || p.endsWith(Paths.get("javaagent", "target", "classes"));
             if (entry.isEmpty() || runtime) continue;
             cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
         }

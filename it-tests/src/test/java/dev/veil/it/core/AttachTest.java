@@ -37,7 +37,7 @@ class AttachTest {
         Running(Path jdk, String... jvmArgs) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(Jdks.javaBinary(jdk).toString()));
             cmd.addAll(List.of(jvmArgs));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Waiting.class.getName()));
+            cmd.addAll(List.of("-cp", ChildJvm.applicationClassPath(), Waiting.class.getName()));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().keySet().removeIf(k -> k.startsWith("VEIL_") || k.equals("JAVA_TOOL_OPTIONS"));
             process = pb.start();
