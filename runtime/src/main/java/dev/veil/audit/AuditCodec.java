@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.rules.PlainTree;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -14,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -32,9 +30,6 @@ final class AuditCodec {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TS = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** A line that is not a well-formed record; {@code notJson} tells a syntax error from a bad field. */
     static final class BadRecord extends Exception {
@@ -84,19 +79,21 @@ final class AuditCodec {
 
     /** Parses and type-checks one line; does not check the hash (see {@link #hash}). */
     static AuditEvent parse(String line) throws BadRecord {
-        JsonNode n;
-        try {
-            n = MAPPER.readTree(line);
+        Object tree;
+        try (JsonParser p = FACTORY.createParser(line)) {
+            tree = PlainTree.read(p);
         } catch (JsonProcessingException ex) {
             throw new BadRecord(true, "not JSON: " + ex.getOriginalMessage());
+        } catch (IOException ex) {
+            throw new BadRecord(true, "not JSON: " + ex.getMessage());
         }
-        if (n == null || !n.isObject()) throw new BadRecord(true, "not a JSON object");
-        List<String> names = new ArrayList<>();
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) names.add(it.next());
+        if (!(tree instanceof Map)) throw new BadRecord(true, "not a JSON object");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> n = (Map<String, Object>) tree;
         for (String f : FIELDS) {
-            if (!n.has(f)) throw new BadRecord(false, "missing field '" + f + "'");
+            if (!n.containsKey(f)) throw new BadRecord(false, "missing field '" + f + "'");
         }
-        for (String f : names) {
+        for (String f : n.keySet()) {
             if (!FIELDS.contains(f)) throw new BadRecord(false, "unexpected field '" + f + "'");
         }
         String ts = text(n, "ts", true);
@@ -112,18 +109,18 @@ final class AuditCodec {
                 text(n, "rule", false), text(n, "reason", false), prev, hash);
     }
 
-    private static String text(JsonNode n, String field, boolean required) throws BadRecord {
-        JsonNode v = n.get(field);
-        if (v.isNull() && !required) return null;
-        if (!v.isTextual()) throw new BadRecord(false, "field '" + field + "' must be a string" + (required ? "" : " or null"));
-        return v.textValue();
+    private static String text(Map<String, Object> n, String field, boolean required) throws BadRecord {
+        Object v = n.get(field);
+        if (v == null && !required) return null;
+        if (!(v instanceof String)) throw new BadRecord(false, "field '" + field + "' must be a string" + (required ? "" : " or null"));
+        return (String) v;
     }
 
-    private static long number(JsonNode n, String field) throws BadRecord {
-        JsonNode v = n.get(field);
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
+    private static long number(Map<String, Object> n, String field) throws BadRecord {
+        Object v = n.get(field);
+        if (!(v instanceof Long) || (Long) v < 1) {
             throw new BadRecord(false, "field '" + field + "' must be a positive integer");
         }
-        return v.longValue();
+        return (Long) v;
     }
 }

@@ -1,7 +1,8 @@
 package dev.veil.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import dev.veil.rules.PlainTree;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,7 +21,7 @@ import java.util.Set;
  * was truncated or rewritten. Replaced atomically (temp file, force, rename).
  */
 final class Checkpoint {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
     private static final Set<OpenOption> REPLACE =
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
 
@@ -37,14 +39,14 @@ final class Checkpoint {
     static Checkpoint read(Path log) throws IOException {
         Path file = of(log);
         if (!Files.exists(file)) return null;
-        try {
-            JsonNode n = MAPPER.readTree(Files.readAllBytes(file));
-            JsonNode seq = n == null ? null : n.get("seq");
-            JsonNode hash = n == null ? null : n.get("hash");
-            if (seq == null || !seq.canConvertToLong() || seq.longValue() < 0 || hash == null || !hash.isTextual()) {
+        try (JsonParser p = FACTORY.createParser(Files.readAllBytes(file))) {
+            Object n = PlainTree.read(p);
+            Object seq = n instanceof Map ? ((Map<?, ?>) n).get("seq") : null;
+            Object hash = n instanceof Map ? ((Map<?, ?>) n).get("hash") : null;
+            if (!(seq instanceof Long) || (Long) seq < 0 || !(hash instanceof String)) {
                 throw new IOException("checkpoint " + file + " is unreadable: expected {\"seq\":N,\"hash\":\"...\"}");
             }
-            return new Checkpoint(seq.longValue(), hash.textValue());
+            return new Checkpoint((Long) seq, (String) hash);
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IOException("checkpoint " + file + " is not JSON: " + ex.getOriginalMessage(), ex);
         }

@@ -1,7 +1,6 @@
 package dev.veil.scrub;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.veil.rules.PlainTree;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.veil.rules.ScrubSettings;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -205,39 +205,49 @@ public final class Detectors {
     }
 
     private static void loadBuiltin(List<Detector> ds, List<String> kws, List<int[]> info) {
-        JsonNode root;
+        Object root;
         try (InputStream in = Detectors.class.getClassLoader().getResourceAsStream(BUILTIN_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("built-in detectors missing from the classpath: " + BUILTIN_RESOURCE);
             }
-            root = new ObjectMapper(new YAMLFactory()).readTree(in);
+            root = PlainTree.read(new YAMLFactory().createParser(in));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + BUILTIN_RESOURCE, e);
         }
-        for (JsonNode n : root.path("detectors")) {
-            String name = n.path("name").asText("");
+        Object list = root instanceof Map ? ((Map<?, ?>) root).get("detectors") : null;
+        if (!(list instanceof List)) {
+            throw new IllegalStateException(BUILTIN_RESOURCE + ": expected a 'detectors' list");
+        }
+        for (Object entry : (List<?>) list) {
+            Map<?, ?> n = entry instanceof Map ? (Map<?, ?>) entry : Collections.emptyMap();
+            String name = String.valueOf(n.get("name") == null ? "" : n.get("name"));
             String where = BUILTIN_RESOURCE + ": detector '" + name + "': ";
             Pattern regex;
             try {
-                regex = Pattern.compile(n.path("regex").asText(""));
+                regex = Pattern.compile(n.get("regex") instanceof String ? (String) n.get("regex") : "");
             } catch (PatternSyntaxException e) {
                 throw new IllegalStateException(where + "bad regex: " + e.getDescription(), e);
             }
-            int group = n.path("group").asInt(0);
+            int group = number(n.get("group"));
+            Object keywords = n.get("keywords");
             if (name.isEmpty() || regex.pattern().isEmpty() || group > regex.matcher("").groupCount()
-                    || !n.path("keywords").isArray() || n.path("keywords").size() == 0) {
+                    || !(keywords instanceof List) || ((List<?>) keywords).isEmpty()) {
                 throw new IllegalStateException(where + "needs name, regex, keywords and a valid group");
             }
             int d = ds.size();
-            ds.add(new Detector(name, regex, group, n.path("back").asInt(0)));
-            int ignoreCase = n.path("ignore-case").asBoolean(false) ? 1 : 0;
-            for (JsonNode k : n.path("keywords")) {
-                if (k.asText("").length() < MIN_KEYWORD) {
+            ds.add(new Detector(name, regex, group, number(n.get("back"))));
+            int ignoreCase = Boolean.TRUE.equals(n.get("ignore-case")) ? 1 : 0;
+            for (Object k : (List<?>) keywords) {
+                if (!(k instanceof String) || ((String) k).length() < MIN_KEYWORD) {
                     throw new IllegalStateException(where + "keywords need " + MIN_KEYWORD + "+ characters");
                 }
-                kws.add(k.asText());
+                kws.add((String) k);
                 info.add(new int[] {d, ignoreCase});
             }
         }
+    }
+
+    private static int number(Object v) {
+        return v instanceof Long ? (int) (long) (Long) v : 0;
     }
 }

@@ -162,7 +162,7 @@ class AuditVerifierTest {
 
         lines.set(0, original.get(0).replace("{", "{\"seq\":1,"));
         write(lines);
-        assertFailure(Failure.NOT_JSON, 1, "Duplicate field");
+        assertFailure(Failure.NOT_JSON, 1, "duplicate field");
 
         lines.set(0, "");
         write(lines);

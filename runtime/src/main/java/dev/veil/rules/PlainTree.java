@@ -1,0 +1,58 @@
+package dev.veil.rules;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one JSON or YAML document into plain maps, lists and scalars with Jackson's streaming parser.
+ * Veil's own small files (audit records, checkpoints, built-in detectors) use this instead of
+ * jackson-databind, whose start-up (about a second of class loading) every agent JVM would pay.
+ */
+public final class PlainTree {
+    private PlainTree() {}
+
+    /**
+     * The document as {@code Map<String, Object>} (in order), {@code List<Object>}, {@code String},
+     * {@code Long} (or {@code BigInteger}), {@code Double}, {@code Boolean} or null. Duplicate keys and
+     * anything after the document are errors.
+     */
+    public static Object read(JsonParser p) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) return null;
+        Object value = value(p, first);
+        if (p.nextToken() != null) throw new JsonParseException(p, "unexpected content after the document");
+        return value;
+    }
+
+    private static Object value(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+                    String key = p.currentName();
+                    if (map.containsKey(key)) throw new JsonParseException(p, "duplicate field '" + key + "'");
+                    map.put(key, value(p, p.nextToken()));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) list.add(value(p, e));
+                return list;
+            }
+            case VALUE_STRING: return p.getText();
+            case VALUE_NUMBER_INT: return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT: return p.getDoubleValue();
+            case VALUE_TRUE: return Boolean.TRUE;
+            case VALUE_FALSE: return Boolean.FALSE;
+            case VALUE_NULL: return null;
+            default: throw new JsonParseException(p, "unexpected " + t);
+        }
+    }
+}
