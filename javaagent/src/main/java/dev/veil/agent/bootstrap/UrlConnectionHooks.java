@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class UrlConnectionHooks {
     /** Larger buffered bodies are sent as they are: neither injected nor checked. */
-    static final int MAX_BODY = 1 << 20;
+    public static final int MAX_BODY = 1 << 20;
 
     private static volatile Internals internals;
 
@@ -136,7 +136,7 @@ public final class UrlConnectionHooks {
     }
 
     /** {@code "GET /p?q HTTP/1.1"} with placeholders in the query swapped; the same instance if none. */
-    static String withQueryInjected(String method, String url, String requestLine) throws IOException {
+    public static String withQueryInjected(String method, String url, String requestLine) throws IOException {
         int end = requestLine.lastIndexOf(' ');
         int q = requestLine.indexOf('?');
         if (q < 0 || end <= q) return requestLine;

@@ -8,9 +8,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.veil.agent.bootstrap.HttpClientHooks;
 import dev.veil.agent.instrumentation.InstrumentationModule;
 import java.io.IOException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +29,7 @@ public final class JdkHttpModule implements InstrumentationModule {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
+        HttpClientHooks.install(new HttpClientSupport());
         return builder
                 .type(named(PKG + "Http1Request"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(getClass().getClassLoader())
@@ -60,13 +58,13 @@ public final class JdkHttpModule implements InstrumentationModule {
     /** HTTP/1.1 hop: the body before it is sized, then the serialised request line and headers. */
     static final class Http1Headers {
         @Advice.OnMethodEnter
-        static void enter(@Advice.This Object exchange, @Advice.FieldValue("request") HttpRequest request,
+        static void enter(@Advice.This Object exchange, @Advice.FieldValue("request") Object request,
                           @Advice.FieldValue("requestPublisher") Object publisher) throws IOException {
             HttpClientHooks.body(exchange, request, publisher);
         }
 
         @Advice.OnMethodExit
-        static void exit(@Advice.FieldValue("request") HttpRequest request,
+        static void exit(@Advice.FieldValue("request") Object request,
                          @Advice.Return(readOnly = false) List<ByteBuffer> block) throws IOException {
             block = HttpClientHooks.http1Headers(request, block);
         }
@@ -75,7 +73,7 @@ public final class JdkHttpModule implements InstrumentationModule {
     /** HTTP/2 hop: the body, before the stream sizes it. */
     static final class Http2Body {
         @Advice.OnMethodEnter
-        static void enter(@Advice.This Object stream, @Advice.FieldValue("request") HttpRequest request,
+        static void enter(@Advice.This Object stream, @Advice.FieldValue("request") Object request,
                           @Advice.FieldValue("requestPublisher") Object publisher) throws IOException {
             HttpClientHooks.body(stream, request, publisher);
         }
@@ -84,8 +82,8 @@ public final class JdkHttpModule implements InstrumentationModule {
     /** HTTP/2 hop: the HEADERS frame, before it is queued for encoding. */
     static final class Http2Headers {
         @Advice.OnMethodExit
-        static void exit(@Advice.This Object stream, @Advice.FieldValue("request") HttpRequest request,
-                         @Advice.FieldValue("requestPseudoHeaders") HttpHeaders pseudo,
+        static void exit(@Advice.This Object stream, @Advice.FieldValue("request") Object request,
+                         @Advice.FieldValue("requestPseudoHeaders") Object pseudo,
                          @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object frame) throws IOException {
             HttpClientHooks.http2Headers(stream, request, pseudo, frame);
         }
@@ -93,14 +91,14 @@ public final class JdkHttpModule implements InstrumentationModule {
 
     static final class ScrubbingHandler {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(value = 3, readOnly = false) HttpResponse.BodyHandler<?> handler) {
+        static void enter(@Advice.Argument(value = 3, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object handler) {
             handler = HttpClientHooks.scrubbing(handler);
         }
     }
 
     static final class ResponseHeaders {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Return(readOnly = false) HttpHeaders headers) {
+        static void exit(@Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object headers) {
             headers = HttpClientHooks.responseHeaders(headers);
         }
     }
