@@ -77,9 +77,9 @@ class ApacheHttpTest {
 
     /** A client flavour: its app, its class path, and whether it refuses cross-origin redirects carrying Authorization (5.5+). */
     enum Client {
-        V4_5("4.5 classic", Apache4App.class, null, false),
-        V5_6("5.6 classic", Apache5App.class, null, true),
-        V5_6_ASYNC("5.6 async", Apache5AsyncApp.class, null, true),
+        V4_5("4.5 classic", Apache4App.class, "httpclient4", false),
+        V5_6("5.6 classic", Apache5App.class, "httpclient5-5.6", true),
+        V5_6_ASYNC("5.6 async", Apache5AsyncApp.class, "httpclient5-5.6", true),
         V5_2("5.2 classic", Apache5App.class, "httpclient5-5.2", false),
         V5_2_ASYNC("5.2 async", Apache5AsyncApp.class, "httpclient5-5.2", false);
 
@@ -95,8 +95,8 @@ class ApacheHttpTest {
             this.refusesCrossOriginAuthorization = refusesCrossOriginAuthorization;
         }
 
+        /** Test classes and this version's jars only: never the build's class path, which holds a veil-agent artifact. */
         String classPath() throws Exception {
-            if (libs == null) return System.getProperty("java.class.path");
             try (Stream<Path> jars = Files.list(LIBS.resolve("libs").resolve(libs))) {
                 return LIBS.resolve("test-classes") + File.pathSeparator
                         + jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
@@ -219,8 +219,7 @@ class ApacheHttpTest {
             // Responses: header and a JSON body split across chunks are scrubbed; binary is untouched.
             ok(lines, "echo", ctx);
             assertTrue(lines.get("echo").contains("echo=key=veil:t body={\"echo\":\"veil:t\",\"ok\":true}"), ctx);
-            ok(lines, "binary", ctx);
-            assertTrue(lines.get("binary").contains("binary-intact=true"), ctx);
+            assertTrue(lines.get("binary").contains(" status=200 ") && lines.get("binary").contains("binary-intact=true"), ctx);
 
             ok(lines, "tls", ctx);
             assertEquals(SECRET, only(tls.hits("/v1/tls"), ctx).header("X-Api-Key"), ctx);
@@ -229,7 +228,7 @@ class ApacheHttpTest {
             assertFalse(log.contains(SECRET) || log.contains(RATE_SECRET) || log.contains(OTHER_SECRET), log);
             assertTrue(log.contains("\"event\":\"inject\""), log);
             // One deny per refused request: a denial is not retried.
-            assertEquals(9, log.lines().filter(l -> l.contains("\"event\":\"deny\"")).count(), log);
+            assertEquals(client.refusesCrossOriginAuthorization ? 8 : 9, log.lines().filter(l -> l.contains("\"event\":\"deny\"")).count(), log);
         }
     }
 

@@ -18,9 +18,9 @@ import org.apache.hc.core5.http.nio.entity.StringAsyncEntityProducer;
 
 /**
  * Inlined into {@code HttpAsyncMainClientExec.execute(request, entityProducer, scope, chain, callback)}, once
- * per hop. An in-memory text body (the producers behind {@code SimpleHttpRequest} and {@code AsyncEntityProducers})
- * is read, its placeholders swapped by the bridge, and sent from a new producer (Content-Length is computed
- * from it later, in the exchange). Streaming producers go out as they are. The callback is wrapped so text
+ * per hop. A repeatable body of known length up to {@link HttpParts#MAX_BODY} (what {@code SimpleHttpRequest}
+ * and {@code AsyncEntityProducers} make) is read, its placeholders swapped by the bridge, and sent from a new
+ * producer (Content-Length is computed from it later, in the exchange). Other producers go out as they are. The callback is wrapped so text
  * response bodies reach the application scrubbed. A denial never throws here (this runs on I/O threads for
  * redirects and retries): the callback's {@code failed} gets the bridge's IOException and nothing is sent.
  */
@@ -35,8 +35,11 @@ public final class AsyncExecAdvice {
         if (request == null || callback == null) return false;
         AsyncEntityProducer replaced = null;
         try {
-            if ((producer instanceof BasicAsyncEntityProducer || producer instanceof StringAsyncEntityProducer)
-                    && producer.isRepeatable() && producer.getContentLength() <= HttpParts.MAX_BODY) {
+            // Repeatable producers can be produced again (releaseResources rewinds them, as retries do); the client
+            // hands this method its own delegating producer, so the length (known and bounded) is what is checked.
+            long length = producer == null ? -1 : producer.getContentLength();
+            if (producer != null && producer.isRepeatable()
+                    && (length >= 0 && length <= HttpParts.MAX_BODY || producer instanceof StringAsyncEntityProducer)) {
                 ProducedBody body = new ProducedBody();
                 DataStreamChannel channel = (DataStreamChannel) Proxy.newProxyInstance(
                         DataStreamChannel.class.getClassLoader(), new Class<?>[] {DataStreamChannel.class}, body);
