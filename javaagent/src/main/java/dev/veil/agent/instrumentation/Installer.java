@@ -2,6 +2,10 @@ package dev.veil.agent.instrumentation;
 
 import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
+import dev.veil.agent.instrumentation.apachehttp4.ApacheHttp4Module;
+import dev.veil.agent.instrumentation.apachehttp5.ApacheHttp5Module;
+import dev.veil.agent.instrumentation.jdkhttp.JdkHttpModule;
+import dev.veil.agent.instrumentation.urlconnection.UrlConnectionModule;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +24,11 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 /** Starts the engine, connects the bridge and installs every library's instrumentation. */
 public final class Installer {
     /** One entry per instrumented library. */
-    static final List<InstrumentationModule> MODULES = List.of(new dev.veil.agent.instrumentation.urlconnection.UrlConnectionModule(), new dev.veil.agent.instrumentation.jdkhttp.JdkHttpModule());
+    static final List<InstrumentationModule> MODULES = List.of(
+            new UrlConnectionModule(),
+            new JdkHttpModule(),
+            new ApacheHttp4Module(),
+            new ApacheHttp5Module());
 
     private Installer() {}
 

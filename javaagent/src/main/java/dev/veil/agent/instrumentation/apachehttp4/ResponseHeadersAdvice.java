@@ -1,0 +1,29 @@
+package dev.veil.agent.instrumentation.apachehttp4;
+
+import dev.veil.agent.bootstrap.Bridge;
+import net.bytebuddy.asm.Advice;
+import org.apache.http.Header;
+import org.apache.http.HttpMessage;
+import org.apache.http.HttpResponse;
+import org.apache.http.message.BasicHeader;
+
+/** Inlined into {@code AbstractMessageParser.parse()}: a response's header values with real values replaced by placeholders. */
+public final class ResponseHeadersAdvice {
+    private ResponseHeadersAdvice() {}
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void exit(@Advice.Return HttpMessage message) {
+        if (!(message instanceof HttpResponse)) return;
+        Header[] headers = message.getAllHeaders();
+        Header[] scrubbed = null;
+        for (int i = 0; i < headers.length; i++) {
+            String value = headers[i].getValue();
+            String out = Bridge.responseHeader(value);
+            if (out != value) {
+                if (scrubbed == null) scrubbed = headers.clone();
+                scrubbed[i] = new BasicHeader(headers[i].getName(), out);
+            }
+        }
+        if (scrubbed != null) message.setHeaders(scrubbed);
+    }
+}
