@@ -2,6 +2,7 @@ package dev.veil.agent.instrumentation;
 
 import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
+import dev.veil.agent.instrumentation.okhttp.OkHttpModule;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,8 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 /** Starts the engine, connects the bridge and installs every library's instrumentation. */
 public final class Installer {
     /** One entry per instrumented library. */
-    static final List<InstrumentationModule> MODULES = List.of();
+    static final List<InstrumentationModule> MODULES = List.of(
+            new OkHttpModule());
 
     private Installer() {}
 
