@@ -63,9 +63,14 @@ public final class ChildJvm {
 
     /** Runs a main class from this module's test classes. */
     public Result main(Class<?> mainClass, String... args) throws Exception {
+        return main(System.getProperty("java.class.path"), mainClass, args);
+    }
+
+    /** Runs a main class on the given class path (e.g. test classes plus one client library version). */
+    public Result main(String classPath, Class<?> mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass.getName());
         cmd.addAll(Arrays.asList(args));
         return run(cmd);
