@@ -101,9 +101,9 @@ class OkHttpTest {
             assertEquals(String.valueOf(body.body.length()), body.header("Content-Length"), ctx);
 
             // Interceptors above the hook (application and network) log placeholders.
-            assertTrue(r.out.contains("app-interceptor GET " + baseA + "/v1/echo Authorization: Bearer veil:openai"), ctx);
-            assertTrue(r.out.contains("network-interceptor GET " + baseA + "/v1/echo Authorization: Bearer veil:openai"), ctx);
-            assertTrue(r.out.contains("app-interceptor POST " + baseA + "/v1/body"), ctx);
+            assertTrue(r.out.contains("app-interceptor GET " + baseA + "/v1/echo Authorization=Bearer veil:openai X-Api-Key=null"), ctx);
+            assertTrue(r.out.contains("network-interceptor GET " + baseA + "/v1/echo Authorization=Bearer veil:openai X-Api-Key=null"), ctx);
+            assertTrue(r.out.contains("network-interceptor GET " + baseA + "/v1/target Authorization=null X-Api-Key=veil:apikey"), ctx);
 
             // Denied: never sent, an IOException naming the credential.
             assertDenied(r, "wrong-host", "openai", ctx);
