@@ -52,13 +52,23 @@ public final class OkHttpApp {
 
         run("header", () -> {
             try (Response r = client.newCall(new Request.Builder().url(a + "/v1/echo").header("Authorization", "Bearer veil:openai").build()).execute()) {
-                return r.code() + " echo-header=" + r.header("X-Echo") + " request=" + r.request().header("Authorization") + " body=" + r.body().string();
+                return r.code() + " echo-header=" + r.header("X-Echo") + " request=" + r.request().header("Authorization")
+                        + " network-request=" + r.networkResponse().request().header("Authorization") + " body=" + r.body().string();
             }
         });
         run("basic", () -> call(client, new Request.Builder().url(a + "/v1/basic").header("Authorization", Credentials.basic("user", "veil:openai")).build()));
         run("x-api-key", () -> call(client, new Request.Builder().url(a + "/v1/key").header("X-Api-Key", "veil:apikey").build()));
         run("query", () -> call(client, new Request.Builder().url(a + "/v1/query?key=veil:openai&x=1").build()));
         run("body", () -> call(client, new Request.Builder().url(a + "/v1/body").post(RequestBody.create(json, "{\"key\":\"veil:openai\",\"n\":1}")).build()));
+        // Not replayable: sent as the application wrote it (a placeholder is harmless on the wire), never read twice.
+        run("one-shot-body", () -> call(client, new Request.Builder().url(a + "/v1/one-shot").post(new RequestBody() {
+            @Override public MediaType contentType() { return json; }
+            @Override public boolean isOneShot() { return true; }
+            @Override public void writeTo(okio.BufferedSink sink) throws IOException { sink.writeUtf8("{\"key\":\"veil:openai\"}"); }
+        }).build()));
+        // OkHttp keeps userinfo in HttpUrl but never sends it.
+        run("userinfo", () -> call(client, new Request.Builder().url(a.replace("http://", "http://user:veil%3Aopenai@") + "/v1/userinfo").build()));
+        run("gzip", () -> call(client, new Request.Builder().url(a + "/v1/gzip").header("Authorization", "Bearer veil:openai").build()));
         run("wrong-host", () -> call(client, new Request.Builder().url(b + "/v1/wrong-host").header("Authorization", "Bearer veil:openai").build()));
         run("wrong-method", () -> call(client, new Request.Builder().url(a + "/v1/wrong-method").delete().header("Authorization", "Bearer veil:openai").build()));
         run("wrong-path", () -> call(client, new Request.Builder().url(a + "/admin/wrong-path").header("Authorization", "Bearer veil:openai").build()));

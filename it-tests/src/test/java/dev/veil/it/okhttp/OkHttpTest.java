@@ -89,7 +89,7 @@ class OkHttpTest {
             assertFalse(r.err.contains("instrumentation of"), ctx);
 
             // Injected in each part, and what the application saw of the echo is scrubbed back to the placeholder.
-            assertEquals("ok 200 echo-header=Bearer veil:openai request=Bearer veil:openai body={\"seen\":\"Bearer veil:openai\"}",
+            assertEquals("ok 200 echo-header=Bearer veil:openai request=Bearer veil:openai network-request=Bearer veil:openai body={\"seen\":\"Bearer veil:openai\"}",
                     line(r, "header"), ctx);
             assertEquals("Bearer " + OPENAI, a.hits("/v1/echo").get(0).header("Authorization"), ctx);
             assertEquals("Basic " + Base64.getEncoder().encodeToString(("user:" + OPENAI).getBytes(StandardCharsets.UTF_8)),
@@ -99,6 +99,12 @@ class OkHttpTest {
             WireServer.Hit body = only(a, "/v1/body");
             assertEquals("{\"key\":\"" + OPENAI + "\",\"n\":1}", body.body, ctx);
             assertEquals(String.valueOf(body.body.length()), body.header("Content-Length"), ctx);
+
+            assertEquals("ok 200 body=ok", line(r, "one-shot-body"), ctx);
+            assertEquals("{\"key\":\"veil:openai\"}", only(a, "/v1/one-shot").body, ctx);
+            assertEquals("ok 200 body=ok", line(r, "userinfo"), ctx);
+            assertNull(only(a, "/v1/userinfo").header("Authorization"), ctx);
+            assertEquals("ok 200 body={\"seen\":\"Bearer veil:openai\"}", line(r, "gzip"), ctx);
 
             // Interceptors above the hook (application and network) log placeholders.
             assertTrue(r.out.contains("app-interceptor GET " + baseA + "/v1/echo Authorization=Bearer veil:openai X-Api-Key=null"), ctx);
@@ -171,6 +177,16 @@ class OkHttpTest {
                 int mid = token.length() / 2;
                 WireServer.respond(ex, 200, "text/event-stream", "data: {\"token\":\"" + token.substring(0, mid),
                         token.substring(mid) + "\"}\n\n", "data: [DONE]\n\n");
+                return;
+            }
+            case "/v1/gzip": {
+                // Scrubbed after OkHttp's transparent gunzip, not on the compressed bytes.
+                java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+                    gz.write(("{\"seen\":\"" + auth + "\"}").getBytes(StandardCharsets.UTF_8));
+                }
+                ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                WireServer.respond(ex, 200, "application/json", new String(zipped.toByteArray(), StandardCharsets.ISO_8859_1));
                 return;
             }
             case "/v1/binary":
