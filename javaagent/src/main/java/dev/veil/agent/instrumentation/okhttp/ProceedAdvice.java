@@ -29,6 +29,8 @@ import okio.Okio;
  * logic (redirects, retries, authenticators) and {@code Response.request()} keep seeing the placeholders.
  * Leaving it: response headers are scrubbed. Leaving {@code RetryAndFollowUpInterceptor} (the response the
  * application and its interceptors get, already decompressed): the text body is scrubbed as it streams.
+ *
+ * <p>URL userinfo is not looked at: OkHttp keeps it in {@code HttpUrl} but never sends it.
  */
 public final class ProceedAdvice {
     /** Larger bodies are sent as they are; they are read into memory to be searched. */
@@ -125,7 +127,8 @@ public final class ProceedAdvice {
                 }
             } else if (next instanceof RetryAndFollowUpInterceptor) {
                 ResponseBody body = response.body();
-                if (body != null) {
+                // An empty body (HEAD, 204, 304) keeps its known length of zero.
+                if (body != null && body.contentLength() != 0) {
                     MediaType type = body.contentType();
                     InputStream raw = body.byteStream();
                     InputStream clean = Bridge.responseBody(type == null ? null : type.toString(), raw);
