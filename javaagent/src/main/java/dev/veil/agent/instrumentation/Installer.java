@@ -5,6 +5,7 @@ import dev.veil.agent.bootstrap.Bridge;
 import dev.veil.agent.instrumentation.apachehttp4.ApacheHttp4Module;
 import dev.veil.agent.instrumentation.apachehttp5.ApacheHttp5Module;
 import dev.veil.agent.instrumentation.jdkhttp.JdkHttpModule;
+import dev.veil.agent.instrumentation.okhttp.OkHttpModule;
 import dev.veil.agent.instrumentation.urlconnection.UrlConnectionModule;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ public final class Installer {
     static final List<InstrumentationModule> MODULES = List.of(
             new UrlConnectionModule(),
             new JdkHttpModule(),
+            new OkHttpModule(),
             new ApacheHttp4Module(),
             new ApacheHttp5Module());
 
