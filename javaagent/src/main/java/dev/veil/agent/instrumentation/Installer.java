@@ -20,7 +20,8 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 /** Starts the engine, connects the bridge and installs every library's instrumentation. */
 public final class Installer {
     /** One entry per instrumented library. */
-    static final List<InstrumentationModule> MODULES = List.of();
+    static final List<InstrumentationModule> MODULES = List.of(
+            new dev.veil.agent.instrumentation.jdbc.JdbcModule());
 
     private Installer() {}
 
