@@ -79,8 +79,11 @@ public final class ChildJvm {
         StringBuilder cp = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path p = Paths.get(entry);
-            boolean runtime = p.getFileName() != null && p.getFileName().toString().startsWith("veil-runtime-")
-                    || p.endsWith(Paths.get("runtime", "target", "classes"));
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            // The agent module is a provided dependency (build order only): its jar in the local repository may
+            // be another build's, and on the class path it would shadow the -javaagent jar's classes.
+            boolean runtime = name.startsWith("veil-runtime-") || name.startsWith("veil-agent-")
+                    || p.endsWith(Paths.get("runtime", "target", "classes")) || p.endsWith(Paths.get("javaagent", "target", "classes"));
             if (entry.isEmpty() || runtime) continue;
             cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);
         }

@@ -102,7 +102,9 @@ public final class Injector {
             for (String name : props.stringPropertyNames()) texts.add(props.getProperty(name));
         }
         Map<String, Decision> allowed = new LinkedHashMap<>();
-        String login = user != null ? user : props != null && props.getProperty("user") != null ? props.getProperty("user") : JdbcUrls.user(url);
+        String login = user != null && !user.isEmpty() ? user
+                : props != null && props.getProperty("user") != null && !props.getProperty("user").isEmpty() ? props.getProperty("user")
+                : JdbcUrls.user(url);
         String target = JdbcUrls.withoutUserInfo(url);
         for (String text : texts) {
             if (text == null || !scanner.mayContain(text)) continue;

@@ -50,7 +50,8 @@ public final class JdbcModule implements InstrumentationModule {
                                 .and(not(isStatic())).and(takesArgument(0, String.class))))
                         .visit(Advice.to(SetReadOnlyAdvice.class).on(named("setReadOnly").and(takesArguments(boolean.class))
                                 .and(returns(void.class)))))
-                .type(implementing("java.sql.Statement"))
+                // SQLite's execute(String) lives in an abstract base that does not itself declare Statement.
+                .type(implementing("java.sql.Statement").or(named("org.sqlite.jdbc3.JDBC3Statement")))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqlAdvice.class)
                         .on(namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch")
                                 .and(not(isStatic())).and(takesArgument(0, String.class)))));
