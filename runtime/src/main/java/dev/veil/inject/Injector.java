@@ -8,6 +8,7 @@ import dev.veil.policy.SqlClassifier;
 import dev.veil.rules.Credential;
 import dev.veil.rules.HttpGrant;
 import dev.veil.rules.Rules;
+import dev.veil.scrub.Encodings;
 import dev.veil.scrub.Scrubber;
 import dev.veil.store.SecretCache;
 import dev.veil.store.StoreException;
@@ -130,7 +131,7 @@ public final class Injector {
         }
         for (Decision d : allowed.values()) record("inject", d);
         Decision first = allowed.values().iterator().next();
-        return new JdbcLogin(swap(url, values), props, swap(user, values), swap(password, values), readOnly,
+        return new JdbcLogin(swapUrl(url, values), props, swap(user, values), swap(password, values), readOnly,
                 first.credentialName(), first.destination());
     }
 
@@ -149,6 +150,19 @@ public final class Injector {
                 .destination(login.destination()).reason(reason).rule("read-only").build());
         throw new VeilDeniedException("veil: denied credential '" + login.credential() + "' for " + login.destination()
                 + " (agent " + (agent == null || agent.isEmpty() ? "<unnamed>" : agent) + "): " + reason);
+    }
+
+    /**
+     * The URL's {@code ?query} is percent-decoded by the drivers that use one (pgjdbc, MySQL, MariaDB), so values
+     * go in there percent-encoded; elsewhere ({@code ;key=value}, user-info) as they are.
+     */
+    private String swapUrl(String url, Map<String, String> values) {
+        int q = url == null ? -1 : url.indexOf('?');
+        if (q < 0) return swap(url, values);
+        return swap(url.substring(0, q), values) + scanner.substitute(url.substring(q), p -> {
+            String v = values.get(p);
+            return v == null ? null : Encodings.percent(v);
+        });
     }
 
     private String swap(String text, Map<String, String> values) {

@@ -113,7 +113,7 @@ class JdbcPostgresTest {
         args.add("wrong-db|dm|" + url("postgres") + "|agent_rw|veil:orders-rw");
         args.add("wrong-user|pgds|" + orders + "|postgres|veil:orders-rw");
         for (String via : List.of("dm", "pgds", "hikari")) {
-            args.add("ro-" + via + "|" + via + "|" + orders + "|agent_ro|veil:orders-ro|SELECT count(*) FROM items|prep:SELECT item FROM items WHERE id = ?|"
+            args.add("ro-" + via + "|" + via + "|" + orders + "|agent_ro|veil:orders-ro|SELECT count(*) FROM items|prep:SELECT item FROM items WHERE id = 3|"
                     + String.join("|", WRITES) + "|setrw:|DELETE FROM items|SELECT count(*) FROM items");
         }
         ChildJvm.Result r = ChildJvm.on(jdk)
@@ -132,6 +132,7 @@ class JdbcPostgresTest {
         for (String via : List.of("dm", "pgds", "hikari")) {
             String p = "ro-" + via;
             assertLine(out, p + "#0 OK 3");
+            assertLine(out, p + "#1 OK plum");
             for (int i = 0; i < WRITES.size(); i++) assertDenied(out, p + "#" + (i + 2) + " ERR 25006", "orders-ro", "read-only grant");
             assertLine(out, p + "#" + (WRITES.size() + 2) + " OK readOnly=true");
             assertDenied(out, p + "#" + (WRITES.size() + 3) + " ERR 25006", "orders-ro", "read-only grant");
