@@ -104,7 +104,7 @@ class JdbcH2SqliteTest {
         for (String via : List.of("dm", "sqliteds")) {
             args.add("sqlite-" + via + "|" + via + "|" + sqlite + "||veil:sqlite|SELECT count(*) FROM orders|INSERT INTO orders VALUES (9, 'evil')"
                     + "|update:UPDATE orders SET item = 'evil'|prep:DELETE FROM orders|batch:DELETE FROM orders|DROP TABLE orders"
-                    + "|PRAGMA user_version = 7|ATTACH DATABASE 'x.db' AS x|WITH x AS (SELECT 1) DELETE FROM orders|SELECT 1; DELETE FROM orders");
+                    + "|PRAGMA user_version = 7|ATTACH DATABASE '" + dir.resolve("x.db") + "' AS x|WITH x AS (SELECT 1) DELETE FROM orders|SELECT 1; DELETE FROM orders");
         }
         ChildJvm.Result r = ChildJvm.on(jdk)
                 .jvmArgs("-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=app")
