@@ -7,6 +7,12 @@ import dev.veil.rules.RulesLoader;
 import dev.veil.rules.Settings;
 import dev.veil.audit.AuditLog;
 import dev.veil.inject.Injector;
+import dev.veil.inject.JdbcLogin;
+import dev.veil.inject.WeakIdentityMap;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 import dev.veil.inject.VeilDeniedException;
 import dev.veil.policy.Approvals;
 import dev.veil.policy.PolicyEngine;
@@ -41,6 +47,8 @@ public final class Engine {
     private final Scrubber scrubber;
     private final Scrubber responses;
     private final Injector injector;
+    /** Connections opened with a read-only grant, and the login that opened them. */
+    private final WeakIdentityMap<JdbcLogin> readOnly = new WeakIdentityMap<>();
 
     private Engine(Settings settings, Rules rules, Scrubber scrubber, Injector injector) {
         this.settings = settings;
@@ -64,6 +72,67 @@ public final class Engine {
      */
     public String http(String method, String url, String part, String text) throws IOException {
         return injector.http(method, URI.create(url), HttpGrant.Part.valueOf(part.toUpperCase(Locale.ROOT)), text);
+    }
+
+    /**
+     * A JDBC connection about to be opened: {@code {url, info, user, password, login}} with placeholders swapped
+     * ({@code info} a copy; nulls stay null), or null when there is no placeholder. Pass {@code login} to
+     * {@link #jdbcConnected} with the connection the driver returns.
+     *
+     * @throws SQLException with SQLState 28000 and the denial message (never a value) when policy denies
+     */
+    public Object[] jdbcConnect(String url, Properties info, String user, String password) throws SQLException {
+        JdbcLogin login;
+        try {
+            login = injector.jdbc(url, info, user, password);
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage(), "28000");
+        }
+        return login == null ? null : new Object[] {login.url(), login.info(), login.user(), login.password(), login};
+    }
+
+    /**
+     * The connection opened with {@code login} (from {@link #jdbcConnect}): under a read-only grant it is set
+     * read-only, and every statement on it is checked from now on. A driver that cannot set read-only
+     * (some refuse after connecting) is still guarded by the statement check.
+     */
+    public void jdbcConnected(Object login, Object connection) {
+        if (!(login instanceof JdbcLogin) || !(connection instanceof Connection) || !((JdbcLogin) login).readOnly()) return;
+        readOnly.put(connection, (JdbcLogin) login);
+        try {
+            ((Connection) connection).setReadOnly(true);
+        } catch (SQLException | RuntimeException ignored) {
+            // the statement check still applies
+        }
+    }
+
+    /**
+     * SQL about to be prepared or run on a connection (or a statement of one) opened with a read-only grant.
+     *
+     * @throws SQLException with SQLState 25006 when it is not a read
+     */
+    public void jdbcSql(Object connectionOrStatement, String sql) throws SQLException {
+        if (readOnly.isEmpty() || connectionOrStatement == null) return;
+        Object connection = connectionOrStatement;
+        if (connectionOrStatement instanceof Statement) {
+            try {
+                connection = ((Statement) connectionOrStatement).getConnection();
+            } catch (SQLException closed) {
+                return; // a closed statement runs nothing
+            }
+        }
+        JdbcLogin login = readOnly.get(connection);
+        if (login == null) return;
+        try {
+            injector.jdbcStatement(login, sql);
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage(), "25006");
+        }
+    }
+
+    /** Whether {@code connection} was opened with a read-only grant (it may then not be set writable). */
+    public boolean jdbcReadOnly(Object connection) {
+        return readOnly.get(connection) != null;
     }
 
     /** A response header value with every real value Veil resolved replaced by its placeholder. */

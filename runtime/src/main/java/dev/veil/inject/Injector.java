@@ -4,18 +4,23 @@ import dev.veil.audit.AuditEvent;
 import dev.veil.audit.AuditLog;
 import dev.veil.policy.Decision;
 import dev.veil.policy.PolicyEngine;
+import dev.veil.policy.SqlClassifier;
 import dev.veil.rules.Credential;
 import dev.veil.rules.HttpGrant;
 import dev.veil.rules.Rules;
+import dev.veil.scrub.Encodings;
 import dev.veil.scrub.Scrubber;
 import dev.veil.store.SecretCache;
 import dev.veil.store.StoreException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -77,6 +82,91 @@ public final class Injector {
         String out = scanner.substitute(text, values::get);
         for (Decision d : allowed.values()) record("inject", d);
         return out;
+    }
+
+    /**
+     * A JDBC login about to be made, with placeholders (in the URL, the user, the password or any connection
+     * property) swapped for real values; null when there is none. {@code info} is never changed: the result
+     * holds a copy. Every placeholder is decided against the URL without user-info and the login user
+     * ({@code user}, else the {@code user} property, else the URL's {@code user=} parameter or user-info),
+     * as the application gave it.
+     *
+     * @throws VeilDeniedException when policy denies any placeholder or a store cannot produce a value
+     */
+    public JdbcLogin jdbc(String url, Properties info, String user, String password) throws VeilDeniedException {
+        Properties props = info == null ? null : JdbcUrls.copy(info);
+        List<String> texts = new ArrayList<>();
+        texts.add(url);
+        texts.add(user);
+        texts.add(password);
+        if (props != null) {
+            for (String name : props.stringPropertyNames()) texts.add(props.getProperty(name));
+        }
+        Map<String, Decision> allowed = new LinkedHashMap<>();
+        String login = user != null && !user.isEmpty() ? user
+                : props != null && props.getProperty("user") != null && !props.getProperty("user").isEmpty() ? props.getProperty("user")
+                : JdbcUrls.user(url);
+        String target = JdbcUrls.withoutUserInfo(url);
+        for (String text : texts) {
+            if (text == null || !scanner.mayContain(text)) continue;
+            for (PlaceholderScanner.Found f : scanner.find(text)) {
+                if (allowed.containsKey(f.placeholder())) continue;
+                Decision d = policy.decideJdbc(agent, target, login, f.placeholder());
+                if (!d.allowed()) {
+                    record("deny", d);
+                    throw new VeilDeniedException(d.message());
+                }
+                allowed.put(f.placeholder(), d);
+            }
+        }
+        if (allowed.isEmpty()) return null;
+        Map<String, String> values = new HashMap<>();
+        boolean readOnly = false;
+        for (Decision d : allowed.values()) {
+            values.put(d.credential().placeholder(), fetch(d));
+            readOnly |= d.readOnly();
+        }
+        if (props != null) {
+            for (String name : props.stringPropertyNames()) props.setProperty(name, swap(props.getProperty(name), values));
+        }
+        for (Decision d : allowed.values()) record("inject", d);
+        Decision first = allowed.values().iterator().next();
+        return new JdbcLogin(swapUrl(url, values), props, swap(user, values), swap(password, values), readOnly,
+                first.credentialName(), first.destination());
+    }
+
+    /**
+     * A statement about to run on a connection opened with {@code login}: a write on a read-only login is
+     * denied (and audited) before it reaches the database.
+     *
+     * @throws VeilDeniedException when the login is read-only and {@code sql} is not a read
+     */
+    public void jdbcStatement(JdbcLogin login, String sql) throws VeilDeniedException {
+        if (!login.readOnly()) return;
+        String why = SqlClassifier.writeReason(sql);
+        if (why == null) return;
+        String reason = "read-only grant: " + why;
+        write(AuditEvent.builder().event("deny").agent(agent).credential(login.credential())
+                .destination(login.destination()).reason(reason).rule("read-only").build());
+        throw new VeilDeniedException("veil: denied credential '" + login.credential() + "' for " + login.destination()
+                + " (agent " + (agent == null || agent.isEmpty() ? "<unnamed>" : agent) + "): " + reason);
+    }
+
+    /**
+     * The URL's {@code ?query} is percent-decoded by the drivers that use one (pgjdbc, MySQL, MariaDB), so values
+     * go in there percent-encoded; elsewhere ({@code ;key=value}, user-info) as they are.
+     */
+    private String swapUrl(String url, Map<String, String> values) {
+        int q = url == null ? -1 : url.indexOf('?');
+        if (q < 0) return swap(url, values);
+        return swap(url.substring(0, q), values) + scanner.substitute(url.substring(q), p -> {
+            String v = values.get(p);
+            return v == null ? null : Encodings.percent(v);
+        });
+    }
+
+    private String swap(String text, Map<String, String> values) {
+        return text == null ? null : scanner.substitute(text, values::get);
     }
 
     /** The real value of the decided credential, registered for scrubbing before anyone can see it. */

@@ -3,6 +3,7 @@ package dev.veil.agent.bootstrap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Properties;
 import java.util.function.Function;
 
 /**
@@ -24,6 +25,14 @@ public final class Bridge {
         Function<ByteBuffer, ByteBuffer> responseChunks(String contentType);
 
         void failed(String where, Throwable error);
+
+        Object[] jdbcConnect(String url, Properties info, String user, String password) throws Exception;
+
+        void jdbcConnected(Object login, Object connection);
+
+        void jdbcSql(Object connectionOrStatement, String sql) throws Exception;
+
+        boolean jdbcReadOnly(Object connection);
     }
 
     private static volatile Handler handler;
@@ -65,6 +74,40 @@ public final class Bridge {
     public static Function<ByteBuffer, ByteBuffer> responseChunks(String contentType) {
         Handler h = handler;
         return h == null ? null : h.responseChunks(contentType);
+    }
+
+    // JDBC. java.sql is not visible from the bootstrap loader, so connections and statements travel as
+    // Object and denials arrive as java.sql.SQLException built by the engine, declared here as Exception.
+
+    /**
+     * A connection about to be opened: {@code {url, info, user, password, login}} with placeholders swapped
+     * ({@code info} a copy), or null when there is nothing to do. Throws a {@code java.sql.SQLException}
+     * (SQLState 28000) when the connection must not be opened.
+     */
+    public static Object[] jdbcConnect(String url, Properties info, String user, String password) throws Exception {
+        Handler h = handler;
+        return h == null ? null : h.jdbcConnect(url, info, user, password);
+    }
+
+    /** The connection opened with {@code login} (the last element of {@link #jdbcConnect}'s result). */
+    public static void jdbcConnected(Object login, Object connection) {
+        Handler h = handler;
+        if (h != null && login != null && connection != null) h.jdbcConnected(login, connection);
+    }
+
+    /**
+     * SQL about to be prepared or run on a connection or statement. Throws a {@code java.sql.SQLException}
+     * (SQLState 25006) when the connection is read-only under its grant and the SQL is not a read.
+     */
+    public static void jdbcSql(Object connectionOrStatement, String sql) throws Exception {
+        Handler h = handler;
+        if (h != null) h.jdbcSql(connectionOrStatement, sql);
+    }
+
+    /** Whether {@code connection} was opened under a read-only grant. */
+    public static boolean jdbcReadOnly(Object connection) {
+        Handler h = handler;
+        return h != null && h.jdbcReadOnly(connection);
     }
 
     /** An instrumentation point failed unexpectedly: reported once per point, scrubbed. */

@@ -5,6 +5,7 @@ import dev.veil.agent.bootstrap.Bridge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,26 @@ final class EngineHandler implements Bridge.Handler {
     @Override
     public Function<ByteBuffer, ByteBuffer> responseChunks(String contentType) {
         return engine.responseChunks(contentType);
+    }
+
+    @Override
+    public Object[] jdbcConnect(String url, Properties info, String user, String password) throws Exception {
+        return engine.jdbcConnect(url, info, user, password);
+    }
+
+    @Override
+    public void jdbcConnected(Object login, Object connection) {
+        engine.jdbcConnected(login, connection);
+    }
+
+    @Override
+    public void jdbcSql(Object connectionOrStatement, String sql) throws Exception {
+        engine.jdbcSql(connectionOrStatement, sql);
+    }
+
+    @Override
+    public boolean jdbcReadOnly(Object connection) {
+        return engine.jdbcReadOnly(connection);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
 import dev.veil.agent.instrumentation.apachehttp4.ApacheHttp4Module;
 import dev.veil.agent.instrumentation.apachehttp5.ApacheHttp5Module;
+import dev.veil.agent.instrumentation.jdbc.JdbcModule;
 import dev.veil.agent.instrumentation.jdkhttp.JdkHttpModule;
 import dev.veil.agent.instrumentation.okhttp.OkHttpModule;
 import dev.veil.agent.instrumentation.urlconnection.UrlConnectionModule;
@@ -30,7 +31,8 @@ public final class Installer {
             new JdkHttpModule(),
             new OkHttpModule(),
             new ApacheHttp4Module(),
-            new ApacheHttp5Module());
+            new ApacheHttp5Module(),
+            new JdbcModule());
 
     private Installer() {}
 

@@ -1,0 +1,63 @@
+package dev.veil.agent.instrumentation.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.veil.agent.instrumentation.InstrumentationModule;
+import java.util.Properties;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * JDBC: placeholders swapped where a connection is opened, writes refused on read-only connections.
+ * <ul>
+ * <li>{@code Driver#connect(String, Properties)} of every driver: DriverManager, HikariCP's {@code jdbcUrl},
+ *     pgjdbc's and MySQL's DataSources all end there.
+ * <li>The DataSources that open connections without it: H2 2.x's {@code JdbcConnection} constructor (its
+ *     JdbcDataSource and its Driver both end there) and SQLite's {@code JDBC.createConnection}.
+ * <li>Every {@code Connection} and {@code Statement} implementation: SQL given to prepare, prepareCall,
+ *     nativeSQL, execute*, executeLargeUpdate and addBatch is checked on read-only connections, and such a
+ *     connection cannot be set writable again.
+ * </ul>
+ * Nothing in the JDK is instrumented (DriverManager only calls drivers), so no JDK package needs opening.
+ */
+public final class JdbcModule implements InstrumentationModule {
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
+        return builder
+                .type(implementing("java.sql.Driver"))
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(DriverConnectAdvice.class)
+                        .on(named("connect").and(not(isStatic())).and(takesArguments(String.class, Properties.class)))))
+                .type(named("org.h2.jdbc.JdbcConnection"))
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2ConnectionAdvice.class)
+                        .on(isConstructor().and(takesArguments(String.class, Properties.class, String.class, Object.class, boolean.class)))))
+                .type(named("org.sqlite.JDBC"))
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqliteConnectAdvice.class)
+                        .on(named("createConnection").and(isStatic()).and(takesArguments(String.class, Properties.class)))))
+                .type(implementing("java.sql.Connection"))
+                .transform((b, type, loader, module, domain) -> b
+                        .visit(Advice.to(SqlAdvice.class).on(namedOneOf("prepareStatement", "prepareCall", "nativeSQL")
+                                .and(not(isStatic())).and(takesArgument(0, String.class))))
+                        .visit(Advice.to(SetReadOnlyAdvice.class).on(named("setReadOnly").and(takesArguments(boolean.class))
+                                .and(returns(void.class)))))
+                // SQLite's execute(String) lives in an abstract base that does not itself declare Statement.
+                .type(implementing("java.sql.Statement").or(named("org.sqlite.jdbc3.JDBC3Statement")))
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqlAdvice.class)
+                        .on(namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch")
+                                .and(not(isStatic())).and(takesArgument(0, String.class)))));
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> implementing(String type) {
+        return not(isInterface()).and(hasSuperType(named(type)));
+    }
+}
