@@ -37,6 +37,9 @@ public final class Installer {
     private Installer() {}
 
     public static void install(String args, Instrumentation inst) {
+        // Veil never injects classes, so Byte Buddy need not probe sun.misc.Unsafe (which JDK 24+ warns about
+        // on stderr). The key is relocated with Byte Buddy, so it touches only Veil's private copy.
+        if (System.getProperty("net.bytebuddy.safe") == null) System.setProperty("net.bytebuddy.safe", "true");
         Engine engine = Engine.start(args, System.err);
         Bridge.install(new EngineHandler(engine));
         if (MODULES.isEmpty()) return;
