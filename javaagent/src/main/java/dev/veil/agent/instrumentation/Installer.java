@@ -2,6 +2,11 @@ package dev.veil.agent.instrumentation;
 
 import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
+import dev.veil.agent.instrumentation.jul.JulModule;
+import dev.veil.agent.instrumentation.log4j2.Log4j2Module;
+import dev.veil.agent.instrumentation.logback.LogbackModule;
+import dev.veil.agent.instrumentation.stdio.StdioModule;
+import dev.veil.agent.instrumentation.throwable.ThrowableModule;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +25,8 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 /** Starts the engine, connects the bridge and installs every library's instrumentation. */
 public final class Installer {
     /** One entry per instrumented library. */
-    static final List<InstrumentationModule> MODULES = List.of();
+    static final List<InstrumentationModule> MODULES = List.of(
+            new ThrowableModule(), new StdioModule(), new LogbackModule(), new Log4j2Module(), new JulModule());
 
     private Installer() {}
 
