@@ -79,7 +79,9 @@ public final class ChildJvm {
         StringBuilder cp = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path p = Paths.get(entry);
-            boolean runtime = p.getFileName() != null && p.getFileName().toString().startsWith("veil-runtime-")
+            // The agent jar in the local repository (a build-order dependency) would shadow -javaagent's own jar.
+            boolean runtime = p.getFileName() != null && (p.getFileName().toString().startsWith("veil-runtime-")
+                    || p.getFileName().toString().startsWith("veil-agent-"))
                     || p.endsWith(Paths.get("runtime", "target", "classes"));
             if (entry.isEmpty() || runtime) continue;
             cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(entry);

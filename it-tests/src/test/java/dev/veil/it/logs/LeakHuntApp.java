@@ -199,6 +199,7 @@ public final class LeakHuntApp {
     /** The false-positive corpus, one line per event, through Logback's pattern layout to a file. */
     private static void benign(Path dir) {
         LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         ctx.start();
         ch.qos.logback.classic.Logger logger = ctx.getLogger("benign");
         FileAppender<ILoggingEvent> file = new FileAppender<>();
