@@ -24,6 +24,8 @@ import dev.veil.store.StoreException;
 import java.io.IOException;
 import dev.veil.scrub.ByteStreamScrubber;
 import dev.veil.scrub.ContentTypes;
+import dev.veil.scrub.LineStreamScrubber;
+import java.io.FileDescriptor;
 import dev.veil.scrub.ScrubbingInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -49,6 +51,8 @@ public final class Engine {
     private final Injector injector;
     /** Connections opened with a read-only grant, and the login that opened them. */
     private final WeakIdentityMap<JdbcLogin> readOnly = new WeakIdentityMap<>();
+    private final LineStreamScrubber stdout;
+    private final LineStreamScrubber stderr;
 
     private Engine(Settings settings, Rules rules, Scrubber scrubber, Injector injector) {
         this.settings = settings;
@@ -56,6 +60,8 @@ public final class Engine {
         this.scrubber = scrubber;
         this.responses = scrubber.valuesOnly();
         this.injector = injector;
+        this.stdout = new LineStreamScrubber(scrubber);
+        this.stderr = new LineStreamScrubber(scrubber);
     }
 
     /** The running engine, or null before {@link #start}. */
@@ -163,6 +169,24 @@ public final class Engine {
     /** {@code text} without any real value Veil knows or any secret its detectors recognise. Never throws. */
     public String scrub(String text) {
         return scrubber.scrub(text);
+    }
+
+    /** UTF-8 {@code text} scrubbed as {@link #scrub(String)}: the same array if clean. Never throws. */
+    public byte[] scrub(byte[] utf8) {
+        return scrubber.scrub(utf8);
+    }
+
+    /** Scrubs {@code text} in place. Never throws. */
+    public boolean scrub(StringBuilder text) {
+        return scrubber.scrub(text);
+    }
+
+    /**
+     * The scrubber for everything written to standard output ({@link FileDescriptor#out}) or error, whatever
+     * stream writes it; null for any other descriptor.
+     */
+    public LineStreamScrubber console(FileDescriptor fd) {
+        return fd == FileDescriptor.out ? stdout : fd == FileDescriptor.err ? stderr : null;
     }
 
     /**

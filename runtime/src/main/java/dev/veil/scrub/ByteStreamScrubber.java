@@ -25,10 +25,7 @@ public final class ByteStreamScrubber {
         }
         System.arraycopy(b, off, pending, length, len);
         length += len;
-        // A UTF-8 char is at most 3 bytes per UTF-16 unit, so this covers the longest value's bytes.
-        int hold = Math.max(0, length - Math.max(0, 3 * scrubber.maxValueLength() - 1));
-        // Only bytes where a value might begin are held back, so a streamed event is not delayed by a chunk.
-        while (hold < length && !scrubber.mayStartValue(pending, hold, length)) hold++;
+        int hold = scrubber.valueHoldBack(pending, 0, length);
         return hold == 0 ? NONE : emit(scrubber.cutOutsideValues(pending, length, hold));
     }
 

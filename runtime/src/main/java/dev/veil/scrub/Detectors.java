@@ -155,7 +155,27 @@ public final class Detectors {
     private static Matches record(Matcher m, int group, int id, CharSequence text, Matches out) {
         int s = m.start(group);
         int e = m.end(group);
-        return s >= 0 && e > s && !isPlaceholder(text, s, e) ? Matches.add(out, id, s, e) : out;
+        if (s < 0 || e <= s || isPlaceholder(text, s, e)) {
+            return out;
+        }
+        // Keep escaped, quoted text (JSON log lines) valid: a redaction never swallows a closing quote (an
+        // unterminated key block would run to the end of the line), never ends with half of an escape
+        // sequence, and takes a whole escape sequence it starts inside of.
+        for (int i = s; i < e; i++) {
+            if (text.charAt(i) == '"') {
+                e = i;
+                break;
+            }
+        }
+        if (backslashesBefore(text, e) % 2 == 1) e--;
+        if (backslashesBefore(text, s) % 2 == 1) s--;
+        return e > s ? Matches.add(out, id, s, e) : out;
+    }
+
+    private static int backslashesBefore(CharSequence text, int at) {
+        int n = 0;
+        while (at - n > 0 && text.charAt(at - n - 1) == '\\') n++;
+        return n;
     }
 
     private static boolean isPlaceholder(CharSequence text, int s, int e) {

@@ -31,6 +31,11 @@ public final class Encodings {
         out.add(json(value, true, null));
         out.add(json(value, false, UPPER_HEX));
         out.add(json(value, false, LOWER_HEX));
+        // A JSON document logged by a JSON layout (a request body in a log event) is escaped twice.
+        for (boolean innerSlash : new boolean[] {false, true}) {
+            out.add(json(json(value, innerSlash, null), false, null));
+            out.add(json(json(value, innerSlash, null), true, null));
+        }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         for (Base64.Encoder enc : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
             for (int align = 0; align < 3; align++) {

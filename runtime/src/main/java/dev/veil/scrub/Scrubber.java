@@ -210,6 +210,18 @@ public final class Scrubber {
         return registry.values.prefixes.contains(prefixKey(utf8, from, Math.min(PREFIX, to - from)));
     }
 
+    /**
+     * Where a stream holding UTF-8 bytes {@code [from, len)} must start holding back: the first byte from
+     * which a registered value could still be completed by later bytes. Only bytes where a value might
+     * begin are held, so a streamed event is not delayed by a chunk.
+     */
+    int valueHoldBack(byte[] utf8, int from, int len) {
+        // A UTF-8 char is at most 3 bytes per UTF-16 unit, so this covers the longest value's bytes.
+        int hold = Math.max(from, len - Math.max(0, 3 * maxValueLength() - 1));
+        while (hold < len && !mayStartValue(utf8, hold, len)) hold++;
+        return hold;
+    }
+
     /** As {@link #cutOutsideValues(CharSequence, int)}, for UTF-8 bytes {@code [0, len)}. */
     int cutOutsideValues(byte[] utf8, int len, int cut) {
         Matches m = registry.values.index.findAll(utf8, 0, len, null);

@@ -1,5 +1,7 @@
 package dev.veil.agent.bootstrap;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,6 +19,16 @@ public final class Bridge {
         String http(String method, String url, String part, String text) throws IOException;
 
         String scrub(String text);
+
+        byte[] scrub(byte[] utf8);
+
+        void scrub(StringBuilder text);
+
+        byte[] stdioWrite(FileDescriptor fd, byte[] b, int off, int len);
+
+        boolean stdioWrite(FileOutputStream out, FileDescriptor fd, int b) throws IOException;
+
+        void stdioFlush(FileOutputStream out) throws IOException;
 
         String responseHeader(String value);
 
@@ -53,6 +65,40 @@ public final class Bridge {
     public static String scrub(String text) {
         Handler h = handler;
         return h == null || text == null ? text : h.scrub(text);
+    }
+
+    /** UTF-8 text with real values and recognisable secrets removed: the same array if clean. Never throws. */
+    public static byte[] scrub(byte[] utf8) {
+        Handler h = handler;
+        return h == null || utf8 == null ? utf8 : h.scrub(utf8);
+    }
+
+    /** Scrubs {@code text} in place. Never throws. */
+    public static void scrub(StringBuilder text) {
+        Handler h = handler;
+        if (h != null && text != null) h.scrub(text);
+    }
+
+    /**
+     * A write of {@code b[off, off+len)} to the file descriptor {@code fd}: for standard output and error,
+     * the scrubbed bytes to write instead (possibly none: an unfinished line is held back until its line
+     * break or a flush); {@code null} to write the bytes as they are (another descriptor, bad bounds, clean).
+     */
+    public static byte[] stdioWrite(FileDescriptor fd, byte[] b, int off, int len) {
+        Handler h = handler;
+        return h == null || b == null || fd != FileDescriptor.out && fd != FileDescriptor.err ? null : h.stdioWrite(fd, b, off, len);
+    }
+
+    /** A one-byte write to {@code out}: true if the bridge wrote what was due itself (skip the original write). */
+    public static boolean stdioWrite(FileOutputStream out, FileDescriptor fd, int b) throws IOException {
+        Handler h = handler;
+        return h != null && (fd == FileDescriptor.out || fd == FileDescriptor.err) && h.stdioWrite(out, fd, b);
+    }
+
+    /** {@code out} is flushed: if it writes standard output or error, what was held back is written now. */
+    public static void stdioFlush(FileOutputStream out) throws IOException {
+        Handler h = handler;
+        if (h != null) h.stdioFlush(out);
     }
 
     /** A response header value as the application may see it: real values become their placeholders. */

@@ -2,6 +2,9 @@ package dev.veil.agent.instrumentation;
 
 import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
+import dev.veil.scrub.LineStreamScrubber;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -15,8 +18,13 @@ final class EngineHandler implements Bridge.Handler {
     private final Engine engine;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
+    /** Set while this thread writes bytes already scrubbed, so the stdio hooks pass them on as they are. */
+    private final ThreadLocal<Boolean> emitting = new ThreadLocal<>();
+
     EngineHandler(Engine engine) {
         this.engine = engine;
+        Thread flush = new Thread(this::flushConsoles, "veil-stdio-flush");
+        Runtime.getRuntime().addShutdownHook(flush);
     }
 
     @Override
@@ -27,6 +35,61 @@ final class EngineHandler implements Bridge.Handler {
     @Override
     public String scrub(String text) {
         return engine.scrub(text);
+    }
+
+    @Override
+    public byte[] scrub(byte[] utf8) {
+        return engine.scrub(utf8);
+    }
+
+    @Override
+    public void scrub(StringBuilder text) {
+        engine.scrub(text);
+    }
+
+    @Override
+    public byte[] stdioWrite(FileDescriptor fd, byte[] b, int off, int len) {
+        LineStreamScrubber console = engine.console(fd);
+        if (console == null || off < 0 || len < 0 || len > b.length - off || emitting.get() != null) return null;
+        return console.write(b, off, len);
+    }
+
+    @Override
+    public boolean stdioWrite(FileOutputStream out, FileDescriptor fd, int b) throws IOException {
+        byte[] due = stdioWrite(fd, new byte[] {(byte) b}, 0, 1);
+        if (due == null) return false;
+        emit(out, due);
+        return true;
+    }
+
+    @Override
+    public void stdioFlush(FileOutputStream out) throws IOException {
+        LineStreamScrubber console = emitting.get() != null ? null : engine.console(out.getFD());
+        if (console != null) emit(out, console.flush());
+    }
+
+    private void drain(FileDescriptor fd) throws IOException {
+        emit(new FileOutputStream(fd), engine.console(fd).drain());
+    }
+
+    private void emit(FileOutputStream out, byte[] scrubbed) throws IOException {
+        if (scrubbed.length == 0) return;
+        emitting.set(Boolean.TRUE);
+        try {
+            out.write(scrubbed);
+        } finally {
+            emitting.remove();
+        }
+    }
+
+    /** At exit, an unfinished last line held back is written (scrubbed) rather than lost. */
+    private void flushConsoles() {
+        try {
+            drain(FileDescriptor.out);
+            drain(FileDescriptor.err);
+        } catch (IOException | RuntimeException e) {
+            // the process is ending and its console is gone: nothing left to protect
+        }
     }
 
     @Override

@@ -6,7 +6,12 @@ import dev.veil.agent.instrumentation.apachehttp4.ApacheHttp4Module;
 import dev.veil.agent.instrumentation.apachehttp5.ApacheHttp5Module;
 import dev.veil.agent.instrumentation.jdbc.JdbcModule;
 import dev.veil.agent.instrumentation.jdkhttp.JdkHttpModule;
+import dev.veil.agent.instrumentation.jul.JulModule;
+import dev.veil.agent.instrumentation.log4j2.Log4j2Module;
+import dev.veil.agent.instrumentation.logback.LogbackModule;
 import dev.veil.agent.instrumentation.okhttp.OkHttpModule;
+import dev.veil.agent.instrumentation.stdio.StdioModule;
+import dev.veil.agent.instrumentation.throwable.ThrowableModule;
 import dev.veil.agent.instrumentation.urlconnection.UrlConnectionModule;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
@@ -32,7 +37,12 @@ public final class Installer {
             new OkHttpModule(),
             new ApacheHttp4Module(),
             new ApacheHttp5Module(),
-            new JdbcModule());
+            new JdbcModule(),
+            new ThrowableModule(),
+            new StdioModule(),
+            new LogbackModule(),
+            new Log4j2Module(),
+            new JulModule());
 
     private Installer() {}
 

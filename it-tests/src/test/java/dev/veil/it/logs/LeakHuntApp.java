@@ -1,0 +1,219 @@
+package dev.veil.it.logs;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.XMLFormatter;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.ThreadContext;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
+import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
+
+/**
+ * Child application: {@code <framework> <dir>} logs the whole leak-hunt corpus through one real framework,
+ * each layout to a file in {@code dir} and to the console; {@code benign <dir>} logs the false-positive corpus.
+ * Before logging it obtains the registered value the way an HTTP hook does (see {@link #registerValue}).
+ */
+public final class LeakHuntApp {
+    /** Logs one case: its id, where the secret sits, and the text there. */
+    interface Sink {
+        void log(String id, String position, String text);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String framework = args[0];
+        Path dir = Paths.get(args[1]);
+        if (framework.equals("benign")) {
+            benign(dir);
+            return;
+        }
+        registerValue();
+        List<LeakCorpus.Case> cases = LeakCorpus.cases(framework, layouts(framework));
+        Runnable close = switch (framework) {
+            case "logback" -> logback(dir, cases);
+            case "log4j2" -> log4j2(dir, cases);
+            case "jul" -> jul(dir, cases);
+            default -> throw new IllegalArgumentException(framework);
+        };
+        close.run();
+        System.out.println("DONE " + cases.size());
+    }
+
+    static List<String> layouts(String framework) {
+        return framework.equals("jul") ? List.of("pattern", "xml") : List.of("pattern", "json");
+    }
+
+    /**
+     * The corpus credential's placeholder goes through the agent's bridge as the HTTP instrumentation sends
+     * it (a request header for an allowed URL): Veil resolves the real value and registers it for scrubbing.
+     */
+    private static void registerValue() throws Exception {
+        Object injected = Class.forName("dev.veil.agent.bootstrap.Bridge", true, null)
+                .getMethod("http", String.class, String.class, String.class, String.class)
+                .invoke(null, "GET", "https://api.example.test/v1/models", "header", "Bearer " + LeakCorpus.PLACEHOLDER);
+        if (!("Bearer " + LeakCorpus.VALUE).equals(injected)) {
+            throw new IllegalStateException("the corpus credential was not injected");
+        }
+    }
+
+    private static void logAll(List<LeakCorpus.Case> cases, BiConsumer<LeakCorpus.Case, String> log) {
+        for (LeakCorpus.Case c : cases) log.accept(c, LeakCorpus.around(c.secret().logged()));
+    }
+
+    static Throwable exception(String position, String text) {
+        return switch (position) {
+            case "exception" -> new IOException(text);
+            case "cause" -> new RuntimeException("wrapper", new IllegalStateException(text));
+            case "suppressed" -> {
+                RuntimeException e = new RuntimeException("outer");
+                e.addSuppressed(new IllegalArgumentException(text));
+                yield e;
+            }
+            default -> null;
+        };
+    }
+
+    private static Runnable logback(Path dir, List<LeakCorpus.Case> cases) {
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        ctx.start();
+        for (String layout : layouts("logback")) {
+            ch.qos.logback.classic.Logger logger = ctx.getLogger(layout);
+            logger.setAdditive(false);
+            FileAppender<ILoggingEvent> file = new FileAppender<>();
+            file.setFile(dir.resolve("logback-" + layout + ".log").toString());
+            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+            for (OutputStreamAppender<ILoggingEvent> a : List.of(file, console)) {
+                a.setContext(ctx);
+                a.setName(layout + a.getClass().getSimpleName());
+                a.setEncoder(logbackEncoder(ctx, layout));
+                a.start();
+                logger.addAppender(a);
+            }
+        }
+        logAll(cases, (c, text) -> {
+            ch.qos.logback.classic.Logger logger = ctx.getLogger(c.layout());
+            String msg = "case=" + c.id();
+            switch (c.position()) {
+                case "message" -> logger.info(msg + " " + text);
+                case "argument" -> logger.info("case={} {}", c.id(), text);
+                case "mdc" -> {
+                    ctx.getMDCAdapter().put("secret", text);
+                    logger.info(msg);
+                    ctx.getMDCAdapter().remove("secret");
+                }
+                default -> logger.error(msg, exception(c.position(), text));
+            }
+        });
+        return ctx::stop;
+    }
+
+    private static Encoder<ILoggingEvent> logbackEncoder(LoggerContext ctx, String layout) {
+        if (layout.equals("json")) {
+            JsonEncoder e = new JsonEncoder();
+            e.setContext(ctx);
+            e.start();
+            return e;
+        }
+        PatternLayoutEncoder e = new PatternLayoutEncoder();
+        e.setContext(ctx);
+        e.setPattern("EVT|%msg|%X{secret}%n%ex");
+        e.start();
+        return e;
+    }
+
+    private static Runnable log4j2(Path dir, List<LeakCorpus.Case> cases) {
+        ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
+        for (String layout : layouts("log4j2")) {
+            var l = layout.equals("json")
+                    ? b.newLayout("JsonTemplateLayout").addAttribute("eventTemplateUri", "classpath:EcsLayout.json")
+                    : b.newLayout("PatternLayout").addAttribute("pattern", "EVT|%m|%X{secret}%n%ex");
+            b.add(b.newAppender(layout + "-file", "File").addAttribute("fileName", dir.resolve("log4j2-" + layout + ".log").toString()).add(l));
+            // The JSON console writes straight to the file descriptor (direct=true), the pattern one through System.out.
+            b.add(b.newAppender(layout + "-console", "Console").addAttribute("target", "SYSTEM_OUT")
+                    .addAttribute("direct", layout.equals("json")).add(l));
+            b.add(b.newLogger(layout, org.apache.logging.log4j.Level.INFO).addAttribute("additivity", false)
+                    .add(b.newAppenderRef(layout + "-file")).add(b.newAppenderRef(layout + "-console")));
+        }
+        org.apache.logging.log4j.core.LoggerContext ctx = Configurator.initialize(b.build());
+        logAll(cases, (c, text) -> {
+            org.apache.logging.log4j.Logger logger = LogManager.getLogger(c.layout());
+            String msg = "case=" + c.id();
+            switch (c.position()) {
+                case "message" -> logger.info(msg + " " + text);
+                case "argument" -> logger.info("case={} {}", c.id(), text);
+                case "mdc" -> {
+                    ThreadContext.put("secret", text);
+                    logger.info(msg);
+                    ThreadContext.remove("secret");
+                }
+                default -> logger.error(msg, exception(c.position(), text));
+            }
+        });
+        return () -> Configurator.shutdown(ctx);
+    }
+
+    private static Runnable jul(Path dir, List<LeakCorpus.Case> cases) throws IOException {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "EVT|%5$s|%n%6$s");
+        List<Handler> handlers = new java.util.ArrayList<>();
+        for (String layout : layouts("jul")) {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger("corpus." + layout);
+            logger.setUseParentHandlers(false);
+            for (Handler h : List.of(new FileHandler(dir.resolve("jul-" + layout + ".log").toString()), new ConsoleHandler())) {
+                Formatter f = layout.equals("xml") ? new XMLFormatter() : new SimpleFormatter();
+                h.setFormatter(f);
+                logger.addHandler(h);
+                handlers.add(h);
+            }
+        }
+        logAll(cases, (c, text) -> {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger("corpus." + c.layout());
+            String msg = "case=" + c.id();
+            switch (c.position()) {
+                case "message" -> logger.info(msg + " " + text);
+                case "argument" -> logger.log(Level.INFO, "case={0} {1}", new Object[] {c.id(), text});
+                default -> logger.log(Level.SEVERE, msg, exception(c.position(), text));
+            }
+        });
+        return () -> handlers.forEach(Handler::close);
+    }
+
+    /** The false-positive corpus, one line per event, through Logback's pattern layout to a file. */
+    private static void benign(Path dir) {
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        ctx.start();
+        ch.qos.logback.classic.Logger logger = ctx.getLogger("benign");
+        FileAppender<ILoggingEvent> file = new FileAppender<>();
+        file.setContext(ctx);
+        file.setFile(dir.resolve("benign.log").toString());
+        PatternLayoutEncoder e = new PatternLayoutEncoder();
+        e.setContext(ctx);
+        e.setPattern("%msg%n");
+        e.start();
+        file.setEncoder(e);
+        file.start();
+        logger.addAppender(file);
+        for (String line : BenignLines.generate(BenignLines.COUNT)) logger.info(line);
+        ctx.stop();
+        System.out.println("DONE " + BenignLines.COUNT);
+    }
+}
