@@ -7,16 +7,18 @@ package dev.veil.scrub;
  *
  * <p>What is held back: the last {@code maxValueLength - 1} chars, so a registered value that starts
  * before that point is entirely visible; if it crosses the point, emission runs to its end, so it is
- * replaced, never cut. When the emittable part contains
- * a line break, emission stops after the last one, so detectors, which work line by line, see whole
- * lines in line-oriented output. Known limit: a detector match split between two writes with no line
- * break between them can be missed, and a private key block printed line by line is redacted only as far
- * as its header line (its body lines look like any base64).
+ * replaced, never cut. Emission stops after the last line break, and text without one is held until
+ * its line ends (up to {@link #MAX_LINE} chars), so detectors, which work line by line, see whole lines.
+ * Known limit: a private key block printed line by line is redacted only as far as its header line (its
+ * body lines look like any base64); {@code veil scrub} holds such blocks whole itself.
  *
  * <p>Not for concurrent use by several threads without their own ordering; methods are synchronized
  * so that interleaved writes at least never corrupt the buffer.
  */
 public final class StreamScrubber {
+    /** The longest line held back whole; a longer one is emitted in pieces (a detector match may then be cut). */
+    public static final int MAX_LINE = 64 * 1024;
+
     private final Scrubber scrubber;
     private final StringBuilder pending = new StringBuilder();
 
@@ -31,12 +33,17 @@ public final class StreamScrubber {
         if (safe <= 0) {
             return "";
         }
-        int cut = safe;
+        int cut = -1;
         for (int i = safe - 1; i >= 0; i--) {
             if (pending.charAt(i) == '\n') {
                 cut = i + 1;
                 break;
             }
+        }
+        if (cut < 0) {
+            // No complete line yet: detectors need whole lines, so hold it, up to a bound on memory.
+            if (pending.length() < MAX_LINE) return "";
+            cut = safe;
         }
         return emit(scrubber.cutOutsideValues(pending, cut));
     }

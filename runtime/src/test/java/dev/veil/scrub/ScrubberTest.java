@@ -186,6 +186,18 @@ class ScrubberTest {
     }
 
     @Test
+    void detectorMatchSplitBetweenTwoWritesIsCaughtAtEverySplitPoint() {
+        Scrubber s = new Scrubber(new ScrubSettings(true, List.of()));
+        String key = "sk-proj-hMVyISmgSBk6dB7YOvZVfgFx8hJGowQD3sxM0YzjUBNpZnKM";
+        String line = "before " + key + " after\n";
+        for (int split = 0; split <= line.length(); split++) {
+            StreamScrubber stream = new StreamScrubber(s);
+            String out = stream.write(line.substring(0, split)) + stream.write(line.substring(split)) + stream.flush();
+            assertEquals("before [REDACTED:openai-api-key] after\n", out, "split at " + split);
+        }
+    }
+
+    @Test
     void valueSplitBetweenTwoWritesIsCaughtAtEverySplitPoint() {
         Scrubber s = scrubberWithValues();
         String v = VALUES.get(1);
