@@ -1,5 +1,6 @@
 package dev.veil.agent.instrumentation.jdbc;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -35,7 +36,7 @@ public final class JdbcModule implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         return builder
-                .type(implementing("java.sql.Driver"))
+                .type(declaring("connect").and(implementing("java.sql.Driver")))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(DriverConnectAdvice.class)
                         .on(named("connect").and(not(isStatic())).and(takesArguments(String.class, Properties.class)))))
                 .type(named("org.h2.jdbc.JdbcConnection"))
@@ -44,17 +45,23 @@ public final class JdbcModule implements InstrumentationModule {
                 .type(named("org.sqlite.JDBC"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqliteConnectAdvice.class)
                         .on(named("createConnection").and(isStatic()).and(takesArguments(String.class, Properties.class)))))
-                .type(implementing("java.sql.Connection"))
+                .type(declaring("prepareStatement", "prepareCall", "nativeSQL", "setReadOnly").and(implementing("java.sql.Connection")))
                 .transform((b, type, loader, module, domain) -> b
                         .visit(Advice.to(SqlAdvice.class).on(namedOneOf("prepareStatement", "prepareCall", "nativeSQL")
                                 .and(not(isStatic())).and(takesArgument(0, String.class))))
                         .visit(Advice.to(SetReadOnlyAdvice.class).on(named("setReadOnly").and(takesArguments(boolean.class))
                                 .and(returns(void.class)))))
                 // SQLite's execute(String) lives in an abstract base that does not itself declare Statement.
-                .type(implementing("java.sql.Statement").or(named("org.sqlite.jdbc3.JDBC3Statement")))
+                .type(declaring("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch")
+                        .and(implementing("java.sql.Statement").or(named("org.sqlite.jdbc3.JDBC3Statement"))))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqlAdvice.class)
                         .on(namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch")
                                 .and(not(isStatic())).and(takesArgument(0, String.class)))));
+    }
+
+    /** A cheap test on the class itself first, so the costly hierarchy walk runs for few classes. */
+    private static ElementMatcher.Junction<TypeDescription> declaring(String... methods) {
+        return not(isInterface()).and(declaresMethod(namedOneOf(methods)));
     }
 
     private static ElementMatcher.Junction<TypeDescription> implementing(String type) {
