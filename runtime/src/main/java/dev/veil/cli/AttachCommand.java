@@ -104,6 +104,16 @@ final class AttachCommand implements Callable<Integer> {
         private Attacher() {}
 
         private static boolean startedWith(long pid, String option) {
+            // ProcessHandle reads only the first 4 KiB of a Linux command line, so a long class path hides the
+            // options from it; /proc has them all.
+            Path cmdline = Paths.get("/proc", Long.toString(pid), "cmdline");
+            try {
+                if (Files.isReadable(cmdline)) {
+                    return Arrays.asList(new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8).split("\0")).contains(option);
+                }
+            } catch (java.io.IOException e) {
+                // gone, or not ours to read: ask ProcessHandle
+            }
             return ProcessHandle.of(pid).flatMap(p -> p.info().arguments()).map(a -> Arrays.asList(a).contains(option)).orElse(false);
         }
 

@@ -165,6 +165,8 @@ class ApacheHttpTest {
             ok(lines, "query", ctx);
             assertEquals("/v1/query?key=" + SECRET + "&x=1", only(a.hits("/v1/query"), ctx).target(), ctx);
             assertTrue(lines.get("query").contains("after-target=") && lines.get("query").contains("key=veil:t&x=1"), ctx);
+            ok(lines, "query-encoded", ctx);
+            assertEquals("/v1/query-encoded?key=" + SECRET + "&x=1", only(a.hits("/v1/query-encoded"), ctx).target(), ctx);
 
             ok(lines, "body", ctx);
             RecordingServer.Hit body = only(a.hits("/v1/body"), ctx);

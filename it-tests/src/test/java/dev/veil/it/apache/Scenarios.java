@@ -32,6 +32,8 @@ final class Scenarios {
         one(s, secret, "header", "GET", a + "/v1/header", headers("Authorization", "Bearer veil:t", "X-Api-Key", "veil:t"), null);
         one(s, secret, "basic", "GET", a + "/v1/basic", Map.of("Authorization", basic), null);
         one(s, secret, "query", "GET", a + "/v1/query?key=veil:t&x=1", Map.of(), null);
+        // As URIBuilder.addParameter encodes it.
+        one(s, secret, "query-encoded", "GET", a + "/v1/query-encoded?key=veil%3At&x=1", Map.of(), null);
         one(s, secret, "body", "POST", a + "/v1/body", Map.of(), "{\"key\":\"veil:t\",\"n\":1}");
         one(s, secret, "auth", "GET", a + "/v1/auth", Map.of(), null);
         one(s, secret, "wrong-host", "GET", b + "/v1/wrong-host", key, null);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,18 +29,29 @@ class AttachTest {
 
     static Stream<Path> jdks() { return Jdks.all().stream(); }
 
-    /** A running child JVM of the application class {@link Waiting}; closing it lets it finish. */
-    private static final class Running implements AutoCloseable {
+    /**
+     * A running child JVM of an application class that prints "ready", waits for a line on stdin, then prints
+     * "done" ({@link Waiting}, or one given); closing it ends it.
+     */
+    static final class Running implements AutoCloseable {
         final Process process;
         final CompletableFuture<String> err;
         final BufferedReader out;
+        /** What the application printed, but "ready" and "done". */
+        final List<String> lines = new ArrayList<>();
 
         Running(Path jdk, String... jvmArgs) throws Exception {
+            this(jdk, ChildJvm.applicationClassPath(), Waiting.class, Map.of(), List.of(jvmArgs));
+        }
+
+        Running(Path jdk, String classPath, Class<?> main, Map<String, String> env, List<String> jvmArgs, String... appArgs) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(Jdks.javaBinary(jdk).toString()));
-            cmd.addAll(List.of(jvmArgs));
-            cmd.addAll(List.of("-cp", ChildJvm.applicationClassPath(), Waiting.class.getName()));
+            cmd.addAll(jvmArgs);
+            cmd.addAll(List.of("-cp", classPath, main.getName()));
+            cmd.addAll(List.of(appArgs));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().keySet().removeIf(k -> k.startsWith("VEIL_") || k.equals("JAVA_TOOL_OPTIONS"));
+            pb.environment().putAll(env);
             process = pb.start();
             err = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -49,7 +61,9 @@ class AttachTest {
                 }
             });
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("ready")) lines.add(line);
+            assertEquals("ready", line, "the application did not get ready: " + lines + "\n" + (process.isAlive() ? "" : err.get()));
         }
 
         long pid() { return process.pid(); }
@@ -59,7 +73,9 @@ class AttachTest {
             try (OutputStream in = process.getOutputStream()) {
                 in.write('\n');
             }
-            assertEquals("done", out.readLine());
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("done")) lines.add(line);
+            assertEquals("done", line, () -> lines + "\n" + (process.isAlive() ? "" : err.join()));
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, process.exitValue());
             return err.get();

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * Runs in the child JVM: one request per line of stdin-free arguments, through HttpURLConnection ("huc") or
- * java.net.http.HttpClient ("jhc"), printing one line per scenario:
+ * java.net.http.HttpClient over HTTP/1.1 ("jhc") or HTTP/2 ("jhc2"), printing one line per scenario:
  * {@code name OK status body-in-one-line x-echo-header} or {@code name DENIED exception-class message}.
  * Argument form: {@code client scenario=METHOD,url,header1:value1|header2:value2,body,reader}.
  */
@@ -28,7 +28,7 @@ public final class ClientApp {
     public static void main(String[] args) throws Exception {
         String client = args[0];
         HttpClient jhc = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1).build();
+                .version(client.equals("jhc2") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1).build();
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             String[] f = kv[1].split(",", -1);
@@ -123,7 +123,7 @@ public final class ClientApp {
         String appView = request.headers().map().entrySet().stream().filter(e -> !e.getKey().equalsIgnoreCase("X-Scenario"))
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
         return response.statusCode() + " " + oneLine(text) + " " + response.headers().firstValue("X-Echo").orElse("null")
-                + " request-headers[" + appView + "] uri[" + request.uri() + "]";
+                + " request-headers[" + appView + "] uri[" + request.uri() + "] version[" + response.version() + "]";
     }
 
     private static String oneLine(String s) {

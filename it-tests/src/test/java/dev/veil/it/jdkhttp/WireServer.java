@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /** Real local servers that record exactly what arrived on the wire. */
-final class WireServer implements AutoCloseable {
+public final class WireServer implements AutoCloseable {
     /** One request as received: the raw request target and headers (names lower-cased), and the body. */
-    static final class Received {
+    public static final class Received {
         final String method;
-        final String target;
+        public final String target;
         final Map<String, String> headers;
         final String body;
 
@@ -38,20 +38,20 @@ final class WireServer implements AutoCloseable {
             this.body = body;
         }
 
-        String header(String name) { return headers.get(name.toLowerCase(Locale.ROOT)); }
+        public String header(String name) { return headers.get(name.toLowerCase(Locale.ROOT)); }
 
         String scenario() { return header("X-Scenario"); }
 
         /** Everything received, for "the value never arrived" assertions. */
-        String all() { return method + " " + target + "\n" + headers + "\n" + body; }
+        public String all() { return method + " " + target + "\n" + headers + "\n" + body; }
 
         @Override public String toString() { return all(); }
     }
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final ServerSocket raw;
-    final String base;
+    public final String base;
 
     private WireServer(HttpServer server, String scheme) {
         this.server = server;
@@ -70,7 +70,7 @@ final class WireServer implements AutoCloseable {
      * body sent in two halves with a flush and a pause between, the split falling inside the value;
      * /v1/redirect-same and /v1/redirect-cross answer 302; everything else 200 "ok".
      */
-    static WireServer http(String host, String crossTarget) throws IOException {
+    public static WireServer http(String host, String crossTarget) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), 0), 0);
         WireServer w = new WireServer(s, "http");
         s.createContext("/", ex -> w.handle(ex, crossTarget));
@@ -185,7 +185,7 @@ final class WireServer implements AutoCloseable {
         }
     }
 
-    List<Received> byScenario(String name) {
+    public List<Received> byScenario(String name) {
         return received.stream().filter(r -> name.equals(r.scenario())).collect(java.util.stream.Collectors.toList());
     }
 

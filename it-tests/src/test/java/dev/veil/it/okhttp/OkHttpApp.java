@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Credentials;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -59,6 +60,8 @@ public final class OkHttpApp {
         run("basic", () -> call(client, new Request.Builder().url(a + "/v1/basic").header("Authorization", Credentials.basic("user", "veil:openai")).build()));
         run("x-api-key", () -> call(client, new Request.Builder().url(a + "/v1/key").header("X-Api-Key", "veil:apikey").build()));
         run("query", () -> call(client, new Request.Builder().url(a + "/v1/query?key=veil:openai&x=1").build()));
+        run("query-encoded", () -> call(client, new Request.Builder().url(HttpUrl.parse(a + "/v1/query-encoded").newBuilder()
+                .addQueryParameter("key", "veil:openai").addQueryParameter("x", "1").build()).build()));
         run("body", () -> call(client, new Request.Builder().url(a + "/v1/body").post(RequestBody.create(json, "{\"key\":\"veil:openai\",\"n\":1}")).build()));
         // Not replayable: sent as the application wrote it (a placeholder is harmless on the wire), never read twice.
         run("one-shot-body", () -> call(client, new Request.Builder().url(a + "/v1/one-shot").post(new RequestBody() {

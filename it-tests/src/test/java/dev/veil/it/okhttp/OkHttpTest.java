@@ -96,6 +96,9 @@ class OkHttpTest {
                     only(a, "/v1/basic").header("Authorization"), ctx);
             assertEquals(APIKEY, only(a, "/v1/key").header("X-Api-Key"), ctx);
             assertEquals("/v1/query?key=" + OPENAI + "&x=1", only(a, "/v1/query").uri, ctx);
+            // HttpUrl's builder percent-encodes the placeholder (veil%3Aopenai).
+            assertEquals("ok 200 body=ok", line(r, "query-encoded"), ctx);
+            assertEquals("/v1/query-encoded?key=" + OPENAI + "&x=1", only(a, "/v1/query-encoded").uri, ctx);
             WireServer.Hit body = only(a, "/v1/body");
             assertEquals("{\"key\":\"" + OPENAI + "\",\"n\":1}", body.body, ctx);
             assertEquals(String.valueOf(body.body.length()), body.header("Content-Length"), ctx);

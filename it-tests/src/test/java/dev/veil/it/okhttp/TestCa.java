@@ -11,7 +11,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /** A throw-away CA and a localhost/127.0.0.1 server certificate it signed, made with the JDK's keytool. */
-final class TestCa {
+public final class TestCa {
     static final String PASSWORD = "veil-test";
 
     final Path serverKeys;
@@ -22,7 +22,7 @@ final class TestCa {
         this.trustStore = trustStore;
     }
 
-    static TestCa create(Path dir) throws Exception {
+    public static TestCa create(Path dir) throws Exception {
         Path ca = dir.resolve("ca.p12");
         Path server = dir.resolve("server.p12");
         Path trust = dir.resolve("trust.p12");
@@ -41,7 +41,7 @@ final class TestCa {
         return new TestCa(server, trust);
     }
 
-    SSLContext serverContext() throws Exception {
+    public SSLContext serverContext() throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = java.nio.file.Files.newInputStream(serverKeys)) {
             ks.load(in, PASSWORD.toCharArray());
@@ -54,7 +54,7 @@ final class TestCa {
     }
 
     /** JVM options that make a child trust this CA (and only it). */
-    List<String> clientJvmArgs() {
+    public List<String> clientJvmArgs() {
         return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
                 "-Djavax.net.ssl.trustStoreType=PKCS12");
     }

@@ -58,6 +58,18 @@ public final class Installer {
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // After an attach, classes already loaded are retransformed in one batch. A class the JVM refuses
+                // is isolated by halving the batch and reported, rather than silently undoing all the others.
+                .with(new AgentBuilder.RedefinitionStrategy.Listener.Compound(
+                        AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting(),
+                        new AgentBuilder.RedefinitionStrategy.Listener.Adapter() {
+                            @Override
+                            public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch, Throwable error,
+                                                                               List<Class<?>> types) {
+                                if (batch.size() == 1) EngineHandler.report(engine, reported, batch.get(0).getName(), error);
+                                return List.of();
+                            }
+                        }))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .ignore(nameStartsWith("dev.veil.").or(nameStartsWith("net.bytebuddy.")).or(nameStartsWith("sun.reflect."))
