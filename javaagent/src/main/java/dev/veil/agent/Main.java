@@ -17,7 +17,7 @@ public final class Main {
             System.exit((Integer) code);
         } catch (InvocationTargetException e) {
             // Not a user error: a bug or a broken jar. Name it; never dump state that could hold a value.
-            System.err.println("veil: internal error: " + e.getCause() + "; please report it");
+            System.err.println("veil: internal error (" + e.getCause().getClass().getName() + "); please report it");
             System.exit(1);
         }
     }
