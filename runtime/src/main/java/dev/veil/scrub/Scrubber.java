@@ -224,23 +224,15 @@ public final class Scrubber {
 
     /** As {@link #cutOutsideValues(CharSequence, int)}, for UTF-8 bytes {@code [0, len)}. */
     int cutOutsideValues(byte[] utf8, int len, int cut) {
-        Matches m = registry.values.index.findAll(utf8, 0, len, null);
-        boolean moved = m != null;
-        while (moved) {
-            moved = false;
-            for (int i = 0; i < m.size(); i++) {
-                if (m.start(i) < cut && m.end(i) > cut) {
-                    cut = m.end(i);
-                    moved = true;
-                }
-            }
-        }
-        return cut;
+        return pastSpanning(registry.values.index.findAll(utf8, 0, len, null), cut);
     }
 
     /** {@code cut}, moved past the end of any registered value that spans it, so no value is split. */
     int cutOutsideValues(CharSequence text, int cut) {
-        Matches m = registry.values.index.findAll(text, 0, text.length(), null);
+        return pastSpanning(registry.values.index.findAll(text, 0, text.length(), null), cut);
+    }
+
+    private static int pastSpanning(Matches m, int cut) {
         boolean moved = m != null;
         while (moved) {
             moved = false;
