@@ -217,7 +217,9 @@ public final class Engine {
     private static Injector injector(Rules rules, String agent, Scrubber scrubber, PrintStream err) {
         if (!rules.credentials().isEmpty()) {
             try {
-                AuditLog audit = AuditLog.open(rules.auditPath(), new AuditLog.Options().scrubber(scrubber::scrub));
+                AuditLog audit = AuditLog.open(rules.auditPath(),
+                        new AuditLog.Options().scrubber(scrubber::scrub).syncWithin(rules.auditSync()));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> flushAtExit(audit, err), "veil-audit-flush"));
                 return new Injector(rules, agent, new PolicyEngine(rules, Clock.systemUTC(), Approvals.NONE),
                         SecretCache.forRules(rules), scrubber, audit);
             } catch (IOException | StoreException e) {
@@ -226,6 +228,15 @@ public final class Engine {
         }
         Rules none = RulesLoader.scrubOnly();
         return new Injector(none, agent, new PolicyEngine(none, Clock.systemUTC(), Approvals.NONE), null, scrubber, null);
+    }
+
+    /** At exit, records still waiting for their deferred sync are forced. */
+    private static void flushAtExit(AuditLog audit, PrintStream err) {
+        try {
+            audit.flush();
+        } catch (IOException e) {
+            err.println("veil: the audit log could not be forced to disk at exit (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private static Rules load(Settings settings, PrintStream err) {

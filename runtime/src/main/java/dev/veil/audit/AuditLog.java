@@ -14,21 +14,26 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
  * The append-only, hash-chained audit log (JSON Lines, see {@link AuditCodec} for the format).
  *
- * <p>Durability: every append is written with one positional write; every {@link Options#batch}
- * appends (default 1, i.e. each) and on {@link #flush()}/{@link #close()} the file is forced to disk
- * and then the checkpoint ({@code <file>.checkpoint}) is replaced atomically. A larger batch costs
- * fewer fsyncs but a crash may lose, and a truncation may remove undetected, up to batch-1 records.
+ * <p>Durability: every append is written with one positional write, so it survives the process being
+ * killed. Forcing it to disk and then replacing the checkpoint ({@code <file>.checkpoint}) atomically
+ * happens on each append by default, or at most {@link Options#syncWithin} after it on a background
+ * thread, and on {@link #flush()}/{@link #close()}. Forcing costs about a millisecond; deferring it
+ * means a machine crash may lose, and a truncation may remove undetected, the records of that window.
  *
  * <p>Opening continues the existing chain from its last line. A log whose tail is corrupt (cut or
  * edited last line), or that ends before its checkpoint, is refused rather than continued: appending
@@ -44,14 +49,14 @@ import java.util.function.UnaryOperator;
 public final class AuditLog implements Closeable {
     /** Tuning and hooks; the defaults are durable and write the current process id. */
     public static final class Options {
-        private int batch = 1;
+        private Duration syncWithin = Duration.ZERO;
         private Clock clock = Clock.systemUTC();
         private UnaryOperator<String> scrubber = UnaryOperator.identity();
 
-        /** Force and checkpoint every {@code n} appends (and on flush/close). */
-        public Options batch(int n) {
-            if (n < 1) throw new IllegalArgumentException("audit batch must be at least 1, got " + n);
-            this.batch = n;
+        /** Force and checkpoint at most {@code delay} after an append; zero (the default) forces each append. */
+        public Options syncWithin(Duration delay) {
+            if (delay.isNegative()) throw new IllegalArgumentException("audit sync delay must not be negative, got " + delay);
+            this.syncWithin = delay;
             return this;
         }
 
@@ -69,7 +74,7 @@ public final class AuditLog implements Closeable {
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path file;
-    private final int batch;
+    private final Duration syncWithin;
     private final Clock clock;
     private final UnaryOperator<String> scrubber;
     private final long pid = ProcessHandle.current().pid();
@@ -80,10 +85,11 @@ public final class AuditLog implements Closeable {
     private long knownSize;
     private int pending;
     private boolean closed;
+    private IOException syncFailure;
 
     private AuditLog(Path file, Options options, FileChannel channel) throws IOException {
         this.file = file;
-        this.batch = options.batch;
+        this.syncWithin = options.syncWithin;
         this.clock = options.clock;
         this.scrubber = options.scrubber;
         this.channel = channel;
@@ -140,7 +146,11 @@ public final class AuditLog implements Closeable {
             knownSize = size + length;
             lastSeq = record.seq();
             lastHash = record.hash();
-            if (++pending >= batch) sync();
+            if (++pending == 1 && !syncWithin.isZero()) {
+                Syncer.INSTANCE.schedule(this::syncLater, syncWithin.toNanos(), TimeUnit.NANOSECONDS);
+            } else if (syncWithin.isZero()) {
+                sync();
+            }
             return record;
         } finally {
             lock.unlock();
@@ -176,7 +186,36 @@ public final class AuditLog implements Closeable {
 
     private FileLock lockFile() throws IOException {
         if (closed) throw new IOException("audit log " + file + " is closed");
+        IOException failed = syncFailure;
+        if (failed != null) {
+            syncFailure = null;
+            throw new IOException("audit log " + file + " could not be forced to disk: " + failed.getMessage(), failed);
+        }
         return channel.lock();
+    }
+
+    /** The deferred force; a failure is thrown by the next append or flush, which the caller then sees. */
+    private void syncLater() {
+        lock.lock();
+        try {
+            if (closed || pending == 0) return;
+            try (FileLock ignored = channel.lock()) {
+                sync();
+            } catch (IOException e) {
+                syncFailure = e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One daemon thread forces every deferred log; it never keeps the JVM alive. */
+    private static final class Syncer {
+        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "veil-audit-sync");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private String scrub(String text) { return text == null ? null : scrubber.apply(text); }

@@ -17,11 +17,12 @@ public final class Rules {
     private final ScrubSettings scrub;
     private final boolean blockRealSecrets;
     private final Path auditPath;
+    private final Duration auditSync;
     private final StoreErrorMode onStoreError;
     private final Duration maxStale;
 
     public Rules(String origin, Map<String, StoreSpec> stores, Map<String, Credential> credentials,
-                 ScrubSettings scrub, boolean blockRealSecrets, Path auditPath,
+                 ScrubSettings scrub, boolean blockRealSecrets, Path auditPath, Duration auditSync,
                  StoreErrorMode onStoreError, Duration maxStale) {
         this.origin = origin;
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
@@ -29,6 +30,7 @@ public final class Rules {
         this.scrub = scrub;
         this.blockRealSecrets = blockRealSecrets;
         this.auditPath = auditPath;
+        this.auditSync = auditSync;
         this.onStoreError = onStoreError;
         this.maxStale = maxStale;
     }
@@ -42,6 +44,8 @@ public final class Rules {
     public ScrubSettings scrub() { return scrub; }
     public boolean blockRealSecrets() { return blockRealSecrets; }
     public Path auditPath() { return auditPath; }
+    /** How soon an audit record is forced to disk after it is written; zero: before the call it records returns. */
+    public Duration auditSync() { return auditSync; }
     public StoreErrorMode onStoreError() { return onStoreError; }
     /** How long a stale value may be served while its store is failing (serve-stale only). */
     public Duration maxStale() { return maxStale; }

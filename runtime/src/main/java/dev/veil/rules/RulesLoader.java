@@ -44,6 +44,7 @@ public final class RulesLoader {
     private static final int MIN_PLACEHOLDER = 6;
     private static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
     private static final Duration DEFAULT_MAX_STALE = Duration.ofMinutes(15);
+    private static final Duration DEFAULT_AUDIT_SYNC = Duration.ofSeconds(1);
     private static final String DEFAULT_AUDIT = "~/.veil/audit.jsonl";
     /** Strings that, matched against an empty-matching regex, reveal it would redact everywhere. */
     private static final List<String> EMPTY_PROBES = List.of("", "a", "Z", "0", " ", "\n", "veil:x");
@@ -97,7 +98,7 @@ public final class RulesLoader {
         Map<String, StoreSpec> stores = new LinkedHashMap<>();
         stores.put("local", impliedLocalStore());
         return new Rules("builtin", stores, Map.of(), new ScrubSettings(true, List.of()), true,
-                Paths.get(home(DEFAULT_AUDIT)), Rules.StoreErrorMode.FAIL_CLOSED, DEFAULT_MAX_STALE);
+                Paths.get(home(DEFAULT_AUDIT)), DEFAULT_AUDIT_SYNC, Rules.StoreErrorMode.FAIL_CLOSED, DEFAULT_MAX_STALE);
     }
 
     /** {@code local: {type: file, path: ~/.veil/vault, key: env:VEIL_VAULT_KEY}}, present unless redefined. */
@@ -127,10 +128,11 @@ public final class RulesLoader {
         ScrubSettings scrub = scrub(root.field("scrub"));
         boolean blockRealSecrets = egress(root.field("egress"));
         Path auditPath = audit(root.field("audit"));
+        Duration auditSync = auditSync(root.field("audit"));
         String mode = choice(root.field("on-store-error"), "fail-closed", List.of("fail-closed", "serve-stale"));
         Duration maxStale = duration(root.field("max-stale"), DEFAULT_MAX_STALE);
         if (mode == null) return null;
-        return new Rules(origin, stores, credentials, scrub, blockRealSecrets, auditPath,
+        return new Rules(origin, stores, credentials, scrub, blockRealSecrets, auditPath, auditSync,
                 mode.equals("serve-stale") ? Rules.StoreErrorMode.SERVE_STALE : Rules.StoreErrorMode.FAIL_CLOSED, maxStale);
     }
 
@@ -487,10 +489,18 @@ public final class RulesLoader {
         return value == null || value;
     }
 
+    /** {@code sync: always} forces each record before the call it records returns; a duration defers that. */
+    private Duration auditSync(Node.Field field) {
+        Node.Field sync = field == null || field.value.kind != Node.Kind.MAP ? null : field.value.field("sync");
+        if (sync == null) return DEFAULT_AUDIT_SYNC;
+        if (sync.value.kind == Node.Kind.STRING && "always".equals(sync.value.text)) return Duration.ZERO;
+        return parsed(sync, Durations::parse, "always or a duration such as 1s");
+    }
+
     private Path audit(Node.Field field) {
         Node map = field == null ? null : typed(field.value, Node.Kind.MAP, label(field));
         Node.Field pathField = map == null ? null : map.field("path");
-        if (map != null) checkKeys(map, List.of("path"));
+        if (map != null) checkKeys(map, List.of("path", "sync"));
         String text = pathField == null ? DEFAULT_AUDIT : string(pathField);
         if (text == null) return null;
         if (text.isEmpty()) {

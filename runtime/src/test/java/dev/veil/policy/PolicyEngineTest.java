@@ -42,7 +42,7 @@ class PolicyEngineTest {
         Map<String, Credential> map = new LinkedHashMap<>();
         for (Credential c : credentials) map.put(c.name(), c);
         return new Rules("rules.yaml", Map.of(), map, new ScrubSettings(true, List.of()), true,
-                Path.of("audit.jsonl"), Rules.StoreErrorMode.FAIL_CLOSED, Duration.ZERO);
+                Path.of("audit.jsonl"), Duration.ZERO, Rules.StoreErrorMode.FAIL_CLOSED, Duration.ZERO);
     }
 
     final MutableClock clock = new MutableClock();

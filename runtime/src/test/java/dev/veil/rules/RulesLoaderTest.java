@@ -50,6 +50,7 @@ class RulesLoaderTest {
         assertTrue(rules.scrub().patterns().isEmpty());
         assertTrue(rules.blockRealSecrets());
         assertEquals(Paths.get(HOME, ".veil/audit.jsonl"), rules.auditPath());
+        assertEquals(Duration.ofSeconds(1), rules.auditSync());
         assertEquals(Rules.StoreErrorMode.FAIL_CLOSED, rules.onStoreError());
         assertEquals(Duration.ofMinutes(15), rules.maxStale());
     }
@@ -136,6 +137,7 @@ class RulesLoaderTest {
         assertTrue(rules.scrub().patterns().get(1).regex().matcher("see TKT-123456").find());
         assertFalse(rules.blockRealSecrets());
         assertEquals(Paths.get("/var/log/veil/audit.jsonl"), rules.auditPath());
+        assertEquals(Duration.ofMillis(250), rules.auditSync());
         assertEquals(Rules.StoreErrorMode.SERVE_STALE, rules.onStoreError());
         assertEquals(Duration.ofHours(1), rules.maxStale());
     }
@@ -157,6 +159,12 @@ class RulesLoaderTest {
         assertTrue(((HttpGrant) api.allow().get(0)).url().matches(URI.create("https://api.example.com/v2/x")));
         assertEquals(List.of("fetch", "--quiet", "${ref}"), rules.stores().get("team").option("command", List.class));
         assertEquals(Paths.get("/tmp/veil-audit/audit.jsonl"), rules.auditPath());
+    }
+
+    @Test
+    void auditSyncAlwaysForcesEachRecord() throws Exception {
+        assertEquals(Duration.ZERO, parse("a.yaml", "version: 1\naudit: {sync: always}\n").auditSync());
+        assertEquals(Duration.ofSeconds(5), parse("a.yaml", "version: 1\naudit: {sync: 5s}\n").auditSync());
     }
 
     @Test
