@@ -1,8 +1,10 @@
 package dev.veil.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.veil.it.apps.BuildsHttpClient;
 import dev.veil.it.apps.Hello;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,31 @@ class AgentStartupTest {
         assertEquals(1, r.err.lines().filter(l -> l.startsWith("veil:")).count(), r.toString());
         assertTrue(r.err.contains("veil: rules " + rules + " loaded"), r.toString());
         assertTrue(r.err.contains("agent demo-agent"), r.toString());
+    }
+
+    /** Start-up cost: a JVM that never uses an instrumented library never loads Byte Buddy (about a thousand classes). */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void byteBuddyLoadsOnlyOnceAnInstrumentedLibraryDoes(Path jdk) throws Exception {
+        Path rules = ChildJvm.REPO.resolve("rules/examples/quickstart.yaml");
+        String agent = "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=demo-agent";
+        Path helloClasses = tmp.resolve("hello-classes.log");
+        ChildJvm.Result hello = ChildJvm.on(jdk)
+                .jvmArgs("-Duser.home=" + tmp, "-Xlog:class+load=info:file=" + helloClasses, agent)
+                .main(Hello.class);
+        assertEquals("hello from the application\n", hello.out, hello.toString());
+        String helloLoaded = Files.readString(helloClasses);
+        assertTrue(helloLoaded.contains("dev.veil.agent.instrumentation.VeilTransformer"), "the agent ran");
+        assertFalse(helloLoaded.contains("dev.veil.shaded.bytebuddy.agent.builder.AgentBuilder"), "Byte Buddy stayed unloaded");
+
+        Path clientClasses = tmp.resolve("client-classes.log");
+        ChildJvm.Result client = ChildJvm.on(jdk)
+                .jvmArgs("-Duser.home=" + tmp, "-Xlog:class+load=info:file=" + clientClasses, agent)
+                .main(BuildsHttpClient.class);
+        assertEquals("client HTTP_2\n", client.out, client.toString());
+        assertTrue(Files.readString(clientClasses).contains("dev.veil.shaded.bytebuddy.agent.builder.AgentBuilder"),
+                "Byte Buddy loaded for the JDK HttpClient");
+        assertFalse(client.err.contains("failed"), client.toString());
     }
 
     @ParameterizedTest(name = "JDK {0}")

@@ -64,7 +64,13 @@ public final class Bridge {
     /** {@code text} with real values and recognisable secrets removed. Never throws. */
     public static String scrub(String text) {
         Handler h = handler;
-        return h == null || text == null ? text : h.scrub(text);
+        if (h == null || text == null) return text;
+        try {
+            return h.scrub(text);
+        } catch (Throwable t) {
+            failed("scrub", t);
+            return text;
+        }
     }
 
     /** UTF-8 text with real values and recognisable secrets removed: the same array if clean. Never throws. */
@@ -86,7 +92,34 @@ public final class Bridge {
      */
     public static byte[] stdioWrite(FileDescriptor fd, byte[] b, int off, int len) {
         Handler h = handler;
-        return h == null || b == null || fd != FileDescriptor.out && fd != FileDescriptor.err ? null : h.stdioWrite(fd, b, off, len);
+        if (h == null || b == null || fd != FileDescriptor.out && fd != FileDescriptor.err) return null;
+        try {
+            return h.stdioWrite(fd, b, off, len);
+        } catch (Throwable t) {
+            failed("standard output", t);
+            return null;
+        }
+    }
+
+    /** A write of all of {@code b} to {@code fd}: the bytes to write instead ({@code b} itself when unchanged). */
+    public static byte[] stdioWrite(FileDescriptor fd, byte[] b) {
+        byte[] due = b == null ? null : stdioWrite(fd, b, 0, b.length);
+        return due == null ? b : due;
+    }
+
+    /** The offset to write from after {@link #stdioWrite(FileDescriptor, byte[], int, int)} returned {@code due}. */
+    public static int stdioOffset(byte[] due, int off) {
+        return due == null ? off : 0;
+    }
+
+    /** The length to write after {@link #stdioWrite(FileDescriptor, byte[], int, int)} returned {@code due}. */
+    public static int stdioLength(byte[] due, int len) {
+        return due == null ? len : due.length;
+    }
+
+    /** The array to write after {@link #stdioWrite(FileDescriptor, byte[], int, int)} returned {@code due}. */
+    public static byte[] stdioBytes(byte[] due, byte[] b) {
+        return due == null ? b : due;
     }
 
     /** A one-byte write to {@code out}: true if the bridge wrote what was due itself (skip the original write). */
@@ -96,9 +129,9 @@ public final class Bridge {
     }
 
     /** {@code out} is flushed: if it writes standard output or error, what was held back is written now. */
-    public static void stdioFlush(FileOutputStream out) throws IOException {
+    public static void stdioFlush(Object out) throws IOException {
         Handler h = handler;
-        if (h != null) h.stdioFlush(out);
+        if (h != null && out instanceof FileOutputStream) h.stdioFlush((FileOutputStream) out);
     }
 
     /** A response header value as the application may see it: real values become their placeholders. */

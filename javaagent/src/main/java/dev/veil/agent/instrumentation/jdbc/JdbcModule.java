@@ -33,6 +33,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  * Nothing in the JDK is instrumented (DriverManager only calls drivers), so no JDK package needs opening.
  */
 public final class JdbcModule implements InstrumentationModule {
+    private static final String[] CONNECTION_SQL = {"prepareStatement", "prepareCall", "nativeSQL", "setReadOnly"};
+    private static final String[] STATEMENT_SQL = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch"};
+
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         return builder
@@ -45,17 +48,17 @@ public final class JdbcModule implements InstrumentationModule {
                 .type(named("org.sqlite.JDBC"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqliteConnectAdvice.class)
                         .on(named("createConnection").and(isStatic()).and(takesArguments(String.class, Properties.class)))))
-                .type(declaring("prepareStatement", "prepareCall", "nativeSQL", "setReadOnly").and(implementing("java.sql.Connection")))
+                .type(declaring(CONNECTION_SQL).and(implementing("java.sql.Connection")))
                 .transform((b, type, loader, module, domain) -> b
                         .visit(Advice.to(SqlAdvice.class).on(namedOneOf("prepareStatement", "prepareCall", "nativeSQL")
                                 .and(not(isStatic())).and(takesArgument(0, String.class))))
                         .visit(Advice.to(SetReadOnlyAdvice.class).on(named("setReadOnly").and(takesArguments(boolean.class))
                                 .and(returns(void.class)))))
                 // SQLite's execute(String) lives in an abstract base that does not itself declare Statement.
-                .type(declaring("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch")
+                .type(declaring(STATEMENT_SQL)
                         .and(implementing("java.sql.Statement").or(named("org.sqlite.jdbc3.JDBC3Statement"))))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqlAdvice.class)
-                        .on(namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch")
+                        .on(namedOneOf(STATEMENT_SQL)
                                 .and(not(isStatic())).and(takesArgument(0, String.class)))));
     }
 
