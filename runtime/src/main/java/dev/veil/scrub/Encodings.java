@@ -20,7 +20,8 @@ public final class Encodings {
      * the three alignments in a longer base64 text: the stable inner part, and the tail with and without
      * padding (the tail at alignment 0 is the whole standalone encoding). HTTP Basic
      * ({@code base64("user:" + value)}) is the padded standard tail at alignment {@code (user.length()+1) % 3}.
-     * XML-escaped (text: {@code & < >}; attribute: also {@code " '} as named or numeric references);
+     * XML-escaped (text: {@code & < >}; attribute: also {@code " '} as named or numeric references; and a
+     * document escaped twice: XML in XML, JSON in XML, XML in JSON);
      * command-line-escaped (Windows argv quoting, POSIX inside double and inside single quotes); and a value
      * wrapped in quotes without them, when what is left is still {@link Scrubber#MIN_VALUE_LENGTH} chars long.
      */
@@ -42,6 +43,10 @@ public final class Encodings {
         out.add(xml(value, null, null));
         out.add(xml(value, "&quot;", "&apos;"));
         out.add(xml(value, "&#34;", "&#39;"));
+        // A document logged by a layout of the other (or same) format: XML in XML, JSON in XML, XML in JSON.
+        out.add(xml(xml(value, null, null), null, null));
+        out.add(xml(json(value, false, null), null, null));
+        out.add(json(xml(value, null, null), false, null));
         out.add(windowsArgument(value));
         out.add(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"));
         out.add(value.replace("'", "'\\''"));

@@ -10,6 +10,7 @@ import dev.veil.agent.instrumentation.jul.JulModule;
 import dev.veil.agent.instrumentation.log4j2.Log4j2Module;
 import dev.veil.agent.instrumentation.logback.LogbackModule;
 import dev.veil.agent.instrumentation.okhttp.OkHttpModule;
+import dev.veil.agent.instrumentation.slf4jsimple.Slf4jSimpleModule;
 import dev.veil.agent.instrumentation.stdio.StdioModule;
 import dev.veil.agent.instrumentation.throwable.ThrowableModule;
 import dev.veil.agent.instrumentation.urlconnection.UrlConnectionModule;
@@ -42,7 +43,8 @@ public final class Installer {
             new StdioModule(),
             new LogbackModule(),
             new Log4j2Module(),
-            new JulModule());
+            new JulModule(),
+            new Slf4jSimpleModule());
 
     private Installer() {}
 
