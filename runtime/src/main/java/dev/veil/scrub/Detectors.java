@@ -55,9 +55,14 @@ public final class Detectors {
     private final LiteralIndex keywords;
     private final int[] detectorOfKeyword;
     private final int[] alwaysRun;
+    /** The keywords as given and whether each ignores case: for {@link #openMatchStart}. */
+    private final String[] keywordText;
+    private final boolean[] keywordIgnoresCase;
 
     private Detectors(List<Detector> detectors, List<String> keywordList, List<int[]> keywordInfo) {
         this.detectors = detectors;
+        keywordText = keywordList.toArray(new String[0]);
+        keywordIgnoresCase = new boolean[keywordText.length];
         LiteralIndex.Builder b = new LiteralIndex.Builder();
         List<Integer> always = new ArrayList<>();
         boolean[] hasKeyword = new boolean[detectors.size()];
@@ -66,6 +71,7 @@ public final class Detectors {
             int[] info = keywordInfo.get(k); // {detector, ignoreCase}
             b.add(keywordList.get(k), info[1] != 0);
             detectorOfKeyword[k] = info[0];
+            keywordIgnoresCase[k] = info[1] != 0;
             hasKeyword[info[0]] = true;
         }
         for (int d = 0; d < detectors.size(); d++) {
@@ -150,6 +156,60 @@ public final class Detectors {
             }
         }
         return out;
+    }
+
+    /**
+     * Where a detector match may still be forming at the end of {@code text} (an unfinished line whose
+     * continuation has not arrived): the earliest start of a match that more text could complete or extend
+     * (its regex read up to the end), or of a keyword cut by the end; {@code text.length()} when none. A
+     * keyword cut after one char counts only where a match could start: after a non-word char for a keyword
+     * that starts with a letter or digit (the regexes begin with a word boundary); never for a keyword that
+     * starts with punctuation, so a prompt ending in ":" is not held. Patterns without keywords are not considered.
+     */
+    int openMatchStart(CharSequence text) {
+        int n = text.length();
+        int hold = n;
+        Matches hits = keywords.findAll(text, 0, n, null);
+        for (int i = 0; hits != null && i < hits.size(); i++) {
+            Detector det = detectors.get(detectorOfKeyword[hits.id(i)]);
+            int at = hits.start(i);
+            for (int start = Math.max(0, at - det.back); start <= at && start < hold; start++) {
+                Matcher m = det.regex.matcher(text).useTransparentBounds(true).region(start, n);
+                boolean matched = m.lookingAt();
+                if (m.hitEnd()) {
+                    hold = start;
+                    break;
+                }
+                if (matched) break; // complete: redacted where it stands
+            }
+        }
+        for (int k = 0; k < keywordText.length; k++) {
+            String kw = keywordText[k];
+            boolean wordStart = isWordChar(kw.charAt(0));
+            for (int len = Math.min(kw.length() - 1, n); len >= (wordStart ? 1 : 2); len--) {
+                int at = n - len;
+                if (at < hold && startsWith(text, at, kw, len, keywordIgnoresCase[k])
+                        && (!wordStart || at == 0 || !isWordChar(text.charAt(at - 1)))) {
+                    hold = Math.max(0, at - detectors.get(detectorOfKeyword[k]).back);
+                    break;
+                }
+            }
+        }
+        return hold;
+    }
+
+    /** Whether {@code text} holds the first {@code len} chars of {@code kw} at {@code at} (ASCII case folded if asked). */
+    private static boolean startsWith(CharSequence text, int at, String kw, int len, boolean ignoreCase) {
+        for (int i = 0; i < len; i++) {
+            char a = text.charAt(at + i);
+            char b = kw.charAt(i);
+            if (a != b && !(ignoreCase && (a | 0x20) == (b | 0x20) && (b | 0x20) >= 'a' && (b | 0x20) <= 'z')) return false;
+        }
+        return true;
+    }
+
+    private static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
     }
 
     private static Matches record(Matcher m, int group, int id, CharSequence text, Matches out) {

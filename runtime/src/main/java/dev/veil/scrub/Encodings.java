@@ -20,6 +20,10 @@ public final class Encodings {
      * the three alignments in a longer base64 text: the stable inner part, and the tail with and without
      * padding (the tail at alignment 0 is the whole standalone encoding). HTTP Basic
      * ({@code base64("user:" + value)}) is the padded standard tail at alignment {@code (user.length()+1) % 3}.
+     * XML-escaped (text: {@code & < >}; attribute: also {@code " '} as named or numeric references; and a
+     * document escaped twice: XML in XML, JSON in XML, XML in JSON);
+     * command-line-escaped (Windows argv quoting, POSIX inside double and inside single quotes); and a value
+     * wrapped in quotes without them, when what is left is still {@link Scrubber#MIN_VALUE_LENGTH} chars long.
      */
     public static Set<String> all(String value) {
         Set<String> out = new LinkedHashSet<>();
@@ -36,6 +40,17 @@ public final class Encodings {
             out.add(json(json(value, innerSlash, null), false, null));
             out.add(json(json(value, innerSlash, null), true, null));
         }
+        out.add(xml(value, null, null));
+        out.add(xml(value, "&quot;", "&apos;"));
+        out.add(xml(value, "&#34;", "&#39;"));
+        // A document logged by a layout of the other (or same) format: XML in XML, JSON in XML, XML in JSON.
+        out.add(xml(xml(value, null, null), null, null));
+        out.add(xml(json(value, false, null), null, null));
+        out.add(json(xml(value, null, null), false, null));
+        out.add(windowsArgument(value));
+        out.add(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"));
+        out.add(value.replace("'", "'\\''"));
+        out.add(withoutQuotes(value));
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         for (Base64.Encoder enc : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
             for (int align = 0; align < 3; align++) {
@@ -96,6 +111,43 @@ public final class Encodings {
             }
         }
         return sb.toString();
+    }
+
+    /** XML escaping of {@code & < >}, and of {@code " '} when their references are given. */
+    private static String xml(String value, String quot, String apos) {
+        StringBuilder sb = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '&') sb.append("&amp;");
+            else if (c == '<') sb.append("&lt;");
+            else if (c == '>') sb.append("&gt;");
+            else if (c == '"' && quot != null) sb.append(quot);
+            else if (c == '\'' && apos != null) sb.append(apos);
+            else sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** A Windows command-line argument's inside: {@code "} becomes {@code \"}, and the backslashes before it double. */
+    private static String windowsArgument(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 8);
+        int backslashes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                for (int k = 0; k <= backslashes; k++) sb.append('\\');
+            }
+            backslashes = c == '\\' ? backslashes + 1 : 0;
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** The value inside its surrounding quotes ({@code "} or {@code '}), or the value itself. */
+    private static String withoutQuotes(String value) {
+        int n = value.length();
+        boolean quoted = n >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'') && value.charAt(n - 1) == value.charAt(0);
+        return quoted && n - 2 >= Scrubber.MIN_VALUE_LENGTH ? value.substring(1, n - 1) : value;
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.Arrays;
  * split between two writes are both caught. The unfinished last line is held back until its line break;
  * an explicit {@link #flush} (and a line longer than {@value #MAX_LINE} bytes) lets it out except for a
  * tail that could be the start of a registered value, so a registered value split between two flushed
- * writes ({@code System.out.print} flushes every call) is still replaced. Known limit: a detector match
- * split between two flushed writes of one line is missed. {@link #drain} (at exit) lets everything out.
+ * writes ({@code System.out.print} flushes every call) is still replaced; so is a tail where a detector match
+ * may still be forming (a key printed in two writes, see {@link Detectors#openMatchStart}). {@link #drain}
+ * (at exit) lets everything out.
  *
  * <p>Thread-safe: writers of one sink share one instance, and its state stays consistent under them.
  */
@@ -45,9 +46,15 @@ public final class LineStreamScrubber {
         return emit(length - cut > MAX_LINE ? outsideValueStart(cut) : cut);
     }
 
-    /** What an explicit flush lets out, scrubbed (possibly none): all but a possible registered value's start. */
+    /**
+     * What an explicit flush lets out, scrubbed (possibly none): all but a possible registered value's start
+     * and a detector match that may still be forming in the unfinished line.
+     */
     public synchronized byte[] flush() {
-        return emit(outsideValueStart(0));
+        int line = length;
+        while (line > 0 && pending[line - 1] != '\n') line--;
+        int hold = Math.min(scrubber.valueHoldBack(pending, 0, length), scrubber.detectorHoldBack(pending, line, length));
+        return emit(scrubber.cutOutsideValues(pending, length, hold));
     }
 
     /** Everything held back, scrubbed (possibly none). */

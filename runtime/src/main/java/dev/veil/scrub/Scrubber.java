@@ -222,6 +222,17 @@ public final class Scrubber {
         return hold;
     }
 
+    /**
+     * Where a stream holding UTF-8 bytes {@code [from, len)} of an unfinished line must start holding back so
+     * that a detector match still forming there (a key printed in two writes) is redacted whole when the rest
+     * arrives; {@code len} when nothing could be forming.
+     */
+    int detectorHoldBack(byte[] utf8, int from, int len) {
+        if (detectors.size() == 0 || from >= len) return len;
+        // Keywords and built-in patterns are ASCII: Latin-1 maps each byte to one char, so positions stay byte offsets.
+        return from + detectors.openMatchStart(new String(utf8, from, len - from, StandardCharsets.ISO_8859_1));
+    }
+
     /** As {@link #cutOutsideValues(CharSequence, int)}, for UTF-8 bytes {@code [0, len)}. */
     int cutOutsideValues(byte[] utf8, int len, int cut) {
         return pastSpanning(registry.values.index.findAll(utf8, 0, len, null), cut);

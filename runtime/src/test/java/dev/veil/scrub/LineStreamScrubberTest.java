@@ -63,6 +63,37 @@ class LineStreamScrubberTest {
     }
 
     @Test
+    void detectorMatchSplitBetweenTwoFlushedWritesIsRedacted() {
+        String[][] secrets = {
+            {KEY, "[REDACTED:openai-api-key]"},
+            {"ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5", "[REDACTED:github-pat]"},
+            {"AKIAQ3EGRZ7UVWXY2345", "[REDACTED:aws-access-key-id]"},
+            {"jdbc:postgresql://db/app?user=a&password=Tr0ub4dor-x9q", "jdbc:postgresql://db/app?user=a&password=[REDACTED:jdbc-password]"},
+        };
+        for (String[] s : secrets) {
+            String line = "key " + s[0] + " end\n";
+            for (int cut = 1; cut < line.length(); cut++) {
+                String out = run(new LineStreamScrubber(scrubber()), true, line.substring(0, cut), line.substring(cut));
+                assertEquals("key " + s[1] + " end\n", out, "cut at " + cut);
+            }
+        }
+    }
+
+    @Test
+    void aFlushedPromptIsNotHeldForLookingLikeAKeyword() {
+        for (String prompt : new String[] {"Name:", "Loading", "Enter key (sk-...): ", "url https://example.com/x 45%"}) {
+            LineStreamScrubber l = new LineStreamScrubber(scrubber());
+            byte[] b = utf8(prompt);
+            assertEquals(0, l.write(b, 0, b.length).length);
+            assertEquals(prompt, new String(l.flush(), StandardCharsets.UTF_8));
+        }
+        LineStreamScrubber l = new LineStreamScrubber(scrubber());
+        byte[] b = utf8("token: gh");
+        l.write(b, 0, b.length);
+        assertEquals("token: ", new String(l.flush(), StandardCharsets.UTF_8), "a keyword's start is held");
+    }
+
+    @Test
     void nothingIsHeldPastALineBreakOrAFlushUnlessItCouldStartAValue() {
         LineStreamScrubber l = new LineStreamScrubber(scrubber());
         byte[] b = utf8("a line\nprompt> ");

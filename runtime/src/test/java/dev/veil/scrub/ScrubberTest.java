@@ -81,6 +81,28 @@ class ScrubberTest {
     }
 
     @Test
+    void xmlCommandLineAndQuotedFormsAreReplaced() {
+        Scrubber s = new Scrubber();
+        String v = "a<b>&c\"d'e\\\"f$g`h";
+        assertTrue(s.register("veil:x", v.toCharArray()));
+        List<String> written = List.of(
+                "<message>a&lt;b&gt;&amp;c\"d'e\\\"f$g`h</message>",                    // JUL XMLFormatter: & < > only
+                "<e v=\"a&lt;b&gt;&amp;c&quot;d&apos;e\\&quot;f$g`h\"/>",               // attribute, named references
+                "<e v='a&lt;b&gt;&amp;c&#34;d&#39;e\\&#34;f$g`h'/>",                      // attribute, numeric references
+                "app.exe \"a<b>&c\\\"d'e\\\\\\\"f$g`h\"",                              // Windows argv quoting
+                "sh -c \"echo a<b>&c\\\"d'e\\\\\\\"f\\$g\\`h\"",                      // POSIX double quotes
+                "sh -c 'echo a<b>&c\"d'\\''e\\\"f$g`h'");                                 // POSIX single quotes
+        for (String text : written) {
+            String out = s.scrub(text);
+            assertTrue(out.contains("veil:x"), "not replaced: form #" + written.indexOf(text));
+        }
+        Scrubber quoted = new Scrubber();
+        assertTrue(quoted.register("veil:q", "\"Zq8rT2vLm0Px\"".toCharArray()));
+        assertEquals("k=veil:q;", quoted.scrub("k=Zq8rT2vLm0Px;"), "the value with its quotes trimmed");
+        assertFalse(Encodings.all("\"Zq8rT2\"").contains("Zq8rT2"), "a trimmed form is never shorter than the minimum");
+    }
+
+    @Test
     void valueInsideLongerBase64IsReplacedAtEveryAlignment() {
         Scrubber s = scrubberWithValues();
         for (int i = 0; i < VALUES.size(); i++) {

@@ -8,10 +8,14 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
@@ -19,9 +23,13 @@ import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
 import java.util.logging.XMLFormatter;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.ThreadContext;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
+import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
@@ -29,8 +37,8 @@ import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 
 /**
  * Child application: {@code <framework> <dir>} logs the whole leak-hunt corpus through one real framework,
- * each layout to a file in {@code dir} and to the console; {@code benign <dir>} logs the false-positive corpus.
- * Before logging it obtains the registered value the way an HTTP hook does (see {@link #registerValue}).
+ * each layout to a file in {@code dir}, to the console and to an in-memory stream (saved at the end); {@code benign <dir>} logs the false-positive corpus.
+ * Before logging it obtains the registered values the way an HTTP hook does (see {@link LeakCorpus#registerValues}).
  */
 public final class LeakHuntApp {
     /** Logs one case: its id, where the secret sits, and the text there. */
@@ -45,15 +53,21 @@ public final class LeakHuntApp {
             benign(dir);
             return;
         }
-        registerValue();
+        LeakCorpus.registerValues();
         List<LeakCorpus.Case> cases = LeakCorpus.cases(framework, layouts(framework));
+        Map<String, ByteArrayOutputStream> streams = new HashMap<>();
+        for (String layout : layouts(framework)) streams.put(layout, new ByteArrayOutputStream());
         Runnable close = switch (framework) {
-            case "logback" -> logback(dir, cases);
-            case "log4j2" -> log4j2(dir, cases);
-            case "jul" -> jul(dir, cases);
+            case "logback" -> logback(dir, cases, streams);
+            case "log4j2" -> log4j2(dir, cases, streams);
+            case "jul" -> jul(dir, cases, streams);
             default -> throw new IllegalArgumentException(framework);
         };
         close.run();
+        // What the application read back from its in-memory streams (to hand to an LLM, say), kept for the test.
+        for (Map.Entry<String, ByteArrayOutputStream> e : streams.entrySet()) {
+            Files.write(dir.resolve(framework + "-" + e.getKey() + "-stream.log"), e.getValue().toByteArray());
+        }
         System.out.println("DONE " + cases.size());
     }
 
@@ -61,37 +75,11 @@ public final class LeakHuntApp {
         return framework.equals("jul") ? List.of("pattern", "xml") : List.of("pattern", "json");
     }
 
-    /**
-     * The corpus credential's placeholder goes through the agent's bridge as the HTTP instrumentation sends
-     * it (a request header for an allowed URL): Veil resolves the real value and registers it for scrubbing.
-     */
-    private static void registerValue() throws Exception {
-        Object injected = Class.forName("dev.veil.agent.bootstrap.Bridge", true, null)
-                .getMethod("http", String.class, String.class, String.class, String.class)
-                .invoke(null, "GET", "https://api.example.test/v1/models", "header", "Bearer " + LeakCorpus.PLACEHOLDER);
-        if (!("Bearer " + LeakCorpus.VALUE).equals(injected)) {
-            throw new IllegalStateException("the corpus credential was not injected");
-        }
-    }
-
     private static void logAll(List<LeakCorpus.Case> cases, BiConsumer<LeakCorpus.Case, String> log) {
         for (LeakCorpus.Case c : cases) log.accept(c, LeakCorpus.around(c.secret().logged()));
     }
 
-    static Throwable exception(String position, String text) {
-        return switch (position) {
-            case "exception" -> new IOException(text);
-            case "cause" -> new RuntimeException("wrapper", new IllegalStateException(text));
-            case "suppressed" -> {
-                RuntimeException e = new RuntimeException("outer");
-                e.addSuppressed(new IllegalArgumentException(text));
-                yield e;
-            }
-            default -> null;
-        };
-    }
-
-    private static Runnable logback(Path dir, List<LeakCorpus.Case> cases) {
+    private static Runnable logback(Path dir, List<LeakCorpus.Case> cases, Map<String, ByteArrayOutputStream> streams) {
         LoggerContext ctx = new LoggerContext();
         ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         ctx.start();
@@ -101,7 +89,9 @@ public final class LeakHuntApp {
             FileAppender<ILoggingEvent> file = new FileAppender<>();
             file.setFile(dir.resolve("logback-" + layout + ".log").toString());
             ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-            for (OutputStreamAppender<ILoggingEvent> a : List.of(file, console)) {
+            OutputStreamAppender<ILoggingEvent> stream = new OutputStreamAppender<>();
+            stream.setOutputStream(streams.get(layout));
+            for (OutputStreamAppender<ILoggingEvent> a : List.of(file, console, stream)) {
                 a.setContext(ctx);
                 a.setName(layout + a.getClass().getSimpleName());
                 a.setEncoder(logbackEncoder(ctx, layout));
@@ -120,7 +110,7 @@ public final class LeakHuntApp {
                     logger.info(msg);
                     ctx.getMDCAdapter().remove("secret");
                 }
-                default -> logger.error(msg, exception(c.position(), text));
+                default -> logger.error(msg, LeakCorpus.exception(c.position(), text));
             }
         });
         return ctx::stop;
@@ -140,7 +130,7 @@ public final class LeakHuntApp {
         return e;
     }
 
-    private static Runnable log4j2(Path dir, List<LeakCorpus.Case> cases) {
+    private static Runnable log4j2(Path dir, List<LeakCorpus.Case> cases, Map<String, ByteArrayOutputStream> streams) {
         ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
         for (String layout : layouts("log4j2")) {
             var l = layout.equals("json")
@@ -154,6 +144,14 @@ public final class LeakHuntApp {
                     .add(b.newAppenderRef(layout + "-file")).add(b.newAppenderRef(layout + "-console")));
         }
         org.apache.logging.log4j.core.LoggerContext ctx = Configurator.initialize(b.build());
+        Configuration config = ctx.getConfiguration();
+        for (String layout : layouts("log4j2")) {
+            Appender stream = org.apache.logging.log4j.core.appender.OutputStreamAppender.newBuilder().setName(layout + "-stream").setTarget(streams.get(layout))
+                    .setLayout(config.<AbstractOutputStreamAppender<?>>getAppender(layout + "-file").getLayout()).build();
+            stream.start();
+            config.getLoggerConfig(layout).addAppender(stream, null, null);
+        }
+        ctx.updateLoggers();
         logAll(cases, (c, text) -> {
             org.apache.logging.log4j.Logger logger = LogManager.getLogger(c.layout());
             String msg = "case=" + c.id();
@@ -165,20 +163,21 @@ public final class LeakHuntApp {
                     logger.info(msg);
                     ThreadContext.remove("secret");
                 }
-                default -> logger.error(msg, exception(c.position(), text));
+                default -> logger.error(msg, LeakCorpus.exception(c.position(), text));
             }
         });
         return () -> Configurator.shutdown(ctx);
     }
 
-    private static Runnable jul(Path dir, List<LeakCorpus.Case> cases) throws IOException {
+    private static Runnable jul(Path dir, List<LeakCorpus.Case> cases, Map<String, ByteArrayOutputStream> streams) throws IOException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "EVT|%5$s|%n%6$s");
         List<Handler> handlers = new java.util.ArrayList<>();
         for (String layout : layouts("jul")) {
             java.util.logging.Logger logger = java.util.logging.Logger.getLogger("corpus." + layout);
             logger.setUseParentHandlers(false);
-            for (Handler h : List.of(new FileHandler(dir.resolve("jul-" + layout + ".log").toString()), new ConsoleHandler())) {
-                Formatter f = layout.equals("xml") ? new XMLFormatter() : new SimpleFormatter();
+            Formatter f = layout.equals("xml") ? new XMLFormatter() : new SimpleFormatter();
+            for (Handler h : List.of(new FileHandler(dir.resolve("jul-" + layout + ".log").toString()), new ConsoleHandler(),
+                    new StreamHandler(streams.get(layout), f))) {
                 h.setFormatter(f);
                 logger.addHandler(h);
                 handlers.add(h);
@@ -190,7 +189,7 @@ public final class LeakHuntApp {
             switch (c.position()) {
                 case "message" -> logger.info(msg + " " + text);
                 case "argument" -> logger.log(Level.INFO, "case={0} {1}", new Object[] {c.id(), text});
-                default -> logger.log(Level.SEVERE, msg, exception(c.position(), text));
+                default -> logger.log(Level.SEVERE, msg, LeakCorpus.exception(c.position(), text));
             }
         });
         return () -> handlers.forEach(Handler::close);

@@ -9,9 +9,13 @@ import dev.veil.it.ChildJvm;
 import dev.veil.it.Jdks;
 import dev.veil.scrub.Scrubber;
 import java.nio.file.Files;
+import java.io.File;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,21 +26,29 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The leak-hunt corpus through real Logback, Log4j2 and java.util.logging in child JVMs with the agent, on
- * every test JDK: each case is checked in the layout's file and on the console. A case passes when no form
- * of its secret appears in its event and the placeholder or redaction marker stands where the secret was.
+ * The leak-hunt corpus through real Logback, Log4j2, java.util.logging and SLF4J simple (2.x and 1.7) in child
+ * JVMs with the agent, on every test JDK: each case is checked in the layout's file, and for the first three
+ * also on the console and in the in-memory stream the application read back. A case passes when no form of
+ * its secret appears in its event and the placeholder or redaction marker stands where the secret was.
  */
 class LeakHuntTest {
     /** Positions a layout does not render at all (nothing to scrub, nothing to find): JUL's XMLFormatter prints no causes or suppressed. */
-    private static final Set<String> NOT_RENDERED = Set.of("jul/xml/cause", "jul/xml/suppressed");
-    private static final Pattern EVENT_START = Pattern.compile("(?m)^(?:EVT\\||\\{|<record>)");
+    private static final Set<String> NOT_RENDERED = Set.of("jul/xml/cause", "jul/xml/suppressed", "jul/xml/cause-frame");
+    /**
+     * Logback's JsonEncoder (1.5.18) writes stack frame names unescaped: a frame name holding a quote makes the
+     * line invalid JSON with or without Veil. Such events are checked as the raw text they are.
+     */
+    private static final Set<String> FRAMES_UNESCAPED = Set.of("logback/json/frame", "logback/json/cause-frame");
+    private static final List<String> SLF4J_SIMPLE = List.of("slf4j-simple-2", "slf4j-simple-1.7");
+    private static final Pattern EVENT_START = Pattern.compile("(?m)^(?:EVT\\||\\{|<record>|INFO - |ERROR - )");
     private static final ObjectMapper JSON = new ObjectMapper();
     static int checked;
 
     @TempDir Path tmp;
 
     static Stream<Arguments> runs() {
-        return Jdks.all().stream().flatMap(jdk -> Stream.of("logback", "log4j2", "jul").map(f -> Arguments.of(jdk, f)));
+        return Jdks.all().stream().flatMap(jdk -> Stream.of("logback", "log4j2", "jul", SLF4J_SIMPLE.get(0), SLF4J_SIMPLE.get(1))
+                .map(f -> Arguments.of(jdk, f)));
     }
 
     static ChildJvm child(Path jdk, Path tmp) throws Exception {
@@ -50,32 +62,50 @@ class LeakHuntTest {
                     source: t/CORPUS_SECRET
                     allow:
                       - url: https://api.example.test/**
+                  corpus-xml:
+                    source: t/CORPUS_XML_SECRET
+                    allow:
+                      - url: https://api.example.test/**
                 audit:
                   path: %s
                 """.formatted(tmp.resolve("audit.jsonl")));
-        return ChildJvm.on(jdk).env("CORPUS_SECRET", LeakCorpus.VALUE)
+        return ChildJvm.on(jdk).env("CORPUS_SECRET", LeakCorpus.VALUE).env("CORPUS_XML_SECRET", LeakCorpus.XML_VALUE)
                 .jvmArgs("-Duser.home=" + tmp, "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=corpus-agent");
     }
 
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("runs")
     void noCaseLeaksAndEveryMarkerStandsWhereTheSecretWas(Path jdk, String framework) throws Exception {
-        ChildJvm.Result r = child(jdk, tmp).main(LeakHuntApp.class, framework, tmp.toString());
-        List<LeakCorpus.Case> cases = LeakCorpus.cases(framework, LeakHuntApp.layouts(framework));
+        boolean simple = SLF4J_SIMPLE.contains(framework);
+        ChildJvm.Result r = simple
+                ? child(jdk, tmp).main(slf4jSimpleClassPath(framework), Slf4jSimpleApp.class, framework, tmp.toString())
+                : child(jdk, tmp).main(LeakHuntApp.class, framework, tmp.toString());
+        List<LeakCorpus.Case> cases = LeakCorpus.cases(framework, simple ? List.of("default") : LeakHuntApp.layouts(framework));
         assertEquals(0, r.exit, () -> head(r.toString()));
         assertTrue(r.out.contains("DONE " + cases.size()), () -> head(r.toString()));
 
         Scrubber values = new Scrubber();
         values.register(LeakCorpus.PLACEHOLDER, LeakCorpus.VALUE.toCharArray());
+        values.register(LeakCorpus.XML_PLACEHOLDER, LeakCorpus.XML_VALUE.toCharArray());
         String console = framework.equals("jul") ? r.err : r.out;
         List<String> failures = new ArrayList<>();
-        for (LeakCorpus.Case c : cases) {
-            String file = Files.readString(tmp.resolve(framework + "-" + c.layout() + ".log"));
-            for (String[] output : new String[][] {{"file", file}, {"console", console}}) {
-                String where = framework + "/" + c.layout() + "/" + c.position() + "/" + c.secret().name() + "/" + output[0] + " (" + c.id() + ")";
-                String problem = check(c, output[1], framework, values);
-                if (problem != null) failures.add(where + ": " + problem);
-                checked++;
+        int outputs = 0;
+        for (String layout : simple ? List.of("default") : LeakHuntApp.layouts(framework)) {
+            Map<String, String> byOutput = new LinkedHashMap<>();
+            byOutput.put("file", Files.readString(tmp.resolve(framework + "-" + layout + ".log")));
+            if (!simple) {
+                byOutput.put("console", console);
+                byOutput.put("stream", Files.readString(tmp.resolve(framework + "-" + layout + "-stream.log")));
+            }
+            outputs = byOutput.size();
+            for (LeakCorpus.Case c : cases) {
+                if (!c.layout().equals(layout)) continue;
+                for (Map.Entry<String, String> output : byOutput.entrySet()) {
+                    String where = framework + "/" + c.layout() + "/" + c.position() + "/" + c.secret().name() + "/" + output.getKey() + " (" + c.id() + ")";
+                    String problem = check(c, output.getValue(), framework, values);
+                    if (problem != null) failures.add(where + ": " + problem);
+                    checked++;
+                }
             }
         }
         for (LeakCorpus.Secret s : LeakCorpus.secrets()) {
@@ -83,9 +113,21 @@ class LeakHuntTest {
                 if (r.out.contains(leak) || r.err.contains(leak)) failures.add("console output holds " + s.name());
             }
         }
-        assertTrue(failures.isEmpty(), () -> failures.size() + " of " + 2 * cases.size() + " cases failed:\n"
+        int total = outputs * cases.size();
+        assertTrue(failures.isEmpty(), () -> failures.size() + " of " + total + " cases failed:\n"
                 + String.join("\n", failures.subList(0, Math.min(25, failures.size()))));
-        System.out.println("leak hunt " + framework + " on JDK " + Jdks.major(jdk) + ": " + 2 * cases.size() + " cases, 0 leaks");
+        System.out.println("leak hunt " + framework + " on JDK " + Jdks.major(jdk) + ": " + total + " cases, 0 leaks");
+    }
+
+    /** Test classes plus one SLF4J simple version (API and binding), nothing else. */
+    private static String slf4jSimpleClassPath(String version) throws Exception {
+        List<String> cp = new ArrayList<>();
+        cp.add(Paths.get(Slf4jSimpleApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        try (Stream<Path> jars = Files.list(ChildJvm.REPO.resolve("it-tests/target/libs").resolve(version))) {
+            jars.sorted().forEach(j -> cp.add(j.toString()));
+        }
+        assertEquals(3, cp.size(), () -> "slf4j-api and slf4j-simple jars for " + version + ": " + cp);
+        return String.join(File.pathSeparator, cp);
     }
 
     /** Null when the case passed, else what went wrong (never the secret itself). */
@@ -104,7 +146,10 @@ class LeakHuntTest {
         try {
             text = decode(event, c.layout());
         } catch (Exception e) {
-            return "event is not valid " + c.layout() + ": " + e.getMessage();
+            boolean upstream = FRAMES_UNESCAPED.contains(framework + "/" + c.layout() + "/" + c.position())
+                    && !LeakCorpus.json(c.secret().logged()).equals(c.secret().logged());
+            if (!upstream) return "event is not valid " + c.layout() + ": " + e.getMessage();
+            text = event;
         }
         for (String leak : c.secret().leaks()) {
             if (event.contains(leak) || text.contains(leak) || event.contains(LeakCorpus.json(leak))) return "LEAK";

@@ -1,9 +1,14 @@
 package dev.veil.it.logs;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +34,30 @@ public final class ThrowableApp {
         }
     }
 
+    /** Its message is clean; what it says in its localized message is not. */
+    static final class LocalizedException extends IllegalStateException {
+        LocalizedException() {
+            super("clean");
+        }
+
+        @Override
+        public String getLocalizedMessage() {
+            return "localized " + KEY;
+        }
+    }
+
+    /** Its message is clean; its toString is not. */
+    static final class DescribedException extends RuntimeException {
+        DescribedException() {
+            super("clean");
+        }
+
+        @Override
+        public String toString() {
+            return "DescribedException[" + KEY + "]";
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, Throwable> all = new LinkedHashMap<>();
         all.put("io", new IOException("token " + KEY));
@@ -43,6 +72,23 @@ public final class ThrowableApp {
         chain.addSuppressed(new IllegalArgumentException("suppressed " + KEY));
         all.put("chain", chain);
         try {
+            // With the source in locations (off by default since 2.16), the message quotes the input it failed on.
+            JsonMapper.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build().readTree("{\"k\": " + KEY + "}");
+        } catch (Exception e) {
+            all.put("jackson-parse", e);
+        }
+        IOException framed = new IOException("clean");
+        framed.setStackTrace(new StackTraceElement[] {new StackTraceElement("com.example.Upload", "send", KEY + ".java", 7)});
+        all.put("frames", framed);
+        RuntimeException a = new RuntimeException("cycle a " + KEY);
+        IllegalStateException b = new IllegalStateException("cycle b");
+        a.initCause(b);
+        b.initCause(a);
+        b.addSuppressed(new IllegalArgumentException("suppressed in cycle " + KEY));
+        all.put("cycle", a);
+        all.put("localized", new LocalizedException());
+        all.put("tostring", new DescribedException());
+        try {
             Object[] none = null;
             System.out.println(none[0]);
         } catch (NullPointerException e) {
@@ -52,12 +98,16 @@ public final class ThrowableApp {
             Throwable t = e.getValue();
             StringWriter trace = new StringWriter();
             t.printStackTrace(new PrintWriter(trace));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            t.printStackTrace(new PrintStream(bytes, true, StandardCharsets.UTF_8));
             print(e.getKey(), "getMessage", t.getMessage());
             print(e.getKey(), "getLocalizedMessage", t.getLocalizedMessage());
             print(e.getKey(), "toString", t.toString());
             print(e.getKey(), "printStackTrace", trace.toString());
+            print(e.getKey(), "printStackTraceStream", bytes.toString(StandardCharsets.UTF_8));
         }
         all.get("chain").printStackTrace();
+        all.get("cycle").printStackTrace();
     }
 
     private static void print(String name, String method, String text) {

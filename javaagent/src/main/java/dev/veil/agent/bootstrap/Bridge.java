@@ -30,6 +30,8 @@ public final class Bridge {
 
         void stdioFlush(FileOutputStream out) throws IOException;
 
+        boolean printStackTrace(Throwable t, Object out);
+
         String responseHeader(String value);
 
         InputStream responseBody(String contentType, InputStream body);
@@ -132,6 +134,21 @@ public final class Bridge {
     public static void stdioFlush(Object out) throws IOException {
         Handler h = handler;
         if (h != null && out instanceof FileOutputStream) h.stdioFlush((FileOutputStream) out);
+    }
+
+    /**
+     * {@code t.printStackTrace(out)}: true if the bridge printed the trace to {@code out} (a PrintStream or
+     * PrintWriter) itself, scrubbed, so the original must be skipped; false to let the original run.
+     */
+    public static boolean printStackTrace(Throwable t, Object out) {
+        Handler h = handler;
+        if (h == null || t == null || out == null) return false;
+        try {
+            return h.printStackTrace(t, out);
+        } catch (Throwable e) {
+            failed("printStackTrace", e);
+            return false;
+        }
     }
 
     /** A response header value as the application may see it: real values become their placeholders. */

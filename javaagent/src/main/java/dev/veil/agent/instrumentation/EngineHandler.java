@@ -3,11 +3,16 @@ package dev.veil.agent.instrumentation;
 import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
 import dev.veil.scrub.LineStreamScrubber;
+import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.Set;
@@ -20,6 +25,9 @@ final class EngineHandler implements Bridge.Handler {
 
     /** Set while this thread writes bytes already scrubbed, so the stdio hooks pass them on as they are. */
     private final ThreadLocal<Boolean> emitting = new ThreadLocal<>();
+
+    /** Set while this thread renders a stack trace to scrub it, so the hooked printStackTrace runs as it is. */
+    private final ThreadLocal<Boolean> rendering = new ThreadLocal<>();
 
     EngineHandler(Engine engine) {
         this.engine = engine;
@@ -90,6 +98,40 @@ final class EngineHandler implements Bridge.Handler {
         } catch (IOException | RuntimeException e) {
             // the process is ending and its console is gone: nothing left to protect
         }
+    }
+
+    /**
+     * Renders the trace with the same kind of sink (an override of one variant is honoured), scrubs it whole
+     * and prints it in one call, so it stays one block under concurrent printing as the original's lock kept it.
+     */
+    @Override
+    public boolean printStackTrace(Throwable t, Object out) {
+        if (rendering.get() != null || !(out instanceof PrintStream || out instanceof PrintWriter)) return false;
+        String trace;
+        rendering.set(Boolean.TRUE);
+        try {
+            if (out instanceof PrintStream) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                PrintStream ps = new PrintStream(buf, false, StandardCharsets.UTF_8);
+                t.printStackTrace(ps);
+                ps.flush();
+                trace = buf.toString(StandardCharsets.UTF_8);
+            } else {
+                StringWriter buf = new StringWriter();
+                t.printStackTrace(new PrintWriter(buf));
+                trace = buf.toString();
+            }
+        } finally {
+            rendering.remove();
+        }
+        String scrubbed = engine.scrub(trace);
+        if (out instanceof PrintStream) {
+            ((PrintStream) out).print(scrubbed);
+        } else {
+            ((PrintWriter) out).print(scrubbed);
+            ((PrintWriter) out).flush(); // the original's println flushed an auto-flushing writer line by line
+        }
+        return true;
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.veil.agent.instrumentation.jul.JulModule;
 import dev.veil.agent.instrumentation.log4j2.Log4j2Module;
 import dev.veil.agent.instrumentation.logback.LogbackModule;
 import dev.veil.agent.instrumentation.okhttp.OkHttpModule;
+import dev.veil.agent.instrumentation.slf4jsimple.Slf4jSimpleModule;
 import dev.veil.agent.instrumentation.stdio.StdioRewrite;
 import dev.veil.agent.instrumentation.throwable.ThrowableRewrite;
 import dev.veil.agent.instrumentation.urlconnection.UrlConnectionModule;
@@ -49,7 +50,8 @@ public final class Installer {
             Candidates.of(Log4j2Module.class).declaring(List.of("toSerializable(Lorg/apache/logging/log4j/core/LogEvent;)",
                             "encode(Ljava/lang/StringBuilder;"),
                     "org.apache.logging.log4j.core.Layout", "org.apache.logging.log4j.core.layout.Encoder"),
-            Candidates.of(JulModule.class).declaring(List.of("format(Ljava/util/logging/LogRecord;)"), "java.util.logging.Formatter"));
+            Candidates.of(JulModule.class).declaring(List.of("format(Ljava/util/logging/LogRecord;)"), "java.util.logging.Formatter"),
+            Candidates.of(Slf4jSimpleModule.class).named("org.slf4j.simple.SimpleLogger", "org.slf4j.impl.SimpleLogger"));
 
     /** JDK classes in use before any application code runs, rewritten with ASM. */
     static final List<ClassRewrite> REWRITES = List.of(

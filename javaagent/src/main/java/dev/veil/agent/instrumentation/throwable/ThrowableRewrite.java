@@ -5,26 +5,33 @@ import dev.veil.agent.instrumentation.ClassShape;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Exception messages: {@code getMessage} and {@code getLocalizedMessage} of {@link Throwable} and of every
- * subclass that overrides them (helpful NullPointerException, Jackson, driver exceptions...) return scrubbed
- * text. {@code toString} and {@code printStackTrace} (causes, suppressed) print through
- * {@code getLocalizedMessage}, so they are covered too, whoever calls them.
+ * Exception messages: {@code getMessage}, {@code getLocalizedMessage} and {@code toString} of {@link Throwable}
+ * and of every subclass that overrides them (helpful NullPointerException, Jackson, driver exceptions...)
+ * return scrubbed text. {@code printStackTrace} to any PrintStream or PrintWriter (and every override of it)
+ * prints the whole trace scrubbed as one text: messages, {@code Caused by:} and {@code Suppressed:} lines,
+ * cycles, and the stack frames' class, method and file names, which no message method returns.
  */
 public final class ThrowableRewrite implements ClassRewrite {
-    private static final String MESSAGE = "getMessage()Ljava/lang/String;";
-    private static final String LOCALIZED = "getLocalizedMessage()Ljava/lang/String;";
+    /** Methods whose returned text is scrubbed. */
+    private static final Set<String> TEXT = Set.of("getMessage()Ljava/lang/String;", "getLocalizedMessage()Ljava/lang/String;",
+            "toString()Ljava/lang/String;");
+    /** Methods the bridge may print for, scrubbed, instead of the original. */
+    private static final Set<String> PRINT = Set.of("printStackTrace(Ljava/io/PrintStream;)V", "printStackTrace(Ljava/io/PrintWriter;)V");
     /** Superclasses of most exceptions, known without loading anything. */
     private static final Set<String> THROWABLES = Set.of("java/lang/Throwable", "java/lang/Exception",
             "java/lang/RuntimeException", "java/lang/Error", "java/io/IOException");
 
     @Override
     public boolean wants(String name, ClassShape shape, ClassLoader loader) {
-        if (!shape.declares(MESSAGE) && !shape.declares(LOCALIZED)) return false;
+        if (TEXT.stream().noneMatch(shape::declares) && PRINT.stream().noneMatch(shape::declares)) return false;
         if (name.equals("java/lang/Throwable") || THROWABLES.contains(shape.superName())) return true;
         if (shape.superName() == null) return false;
         try {
@@ -37,15 +44,13 @@ public final class ThrowableRewrite implements ClassRewrite {
 
     @Override
     public boolean wants(Class<?> type) {
-        return Throwable.class.isAssignableFrom(type) && (declares(type, "getMessage") || declares(type, "getLocalizedMessage"));
-    }
-
-    private static boolean declares(Class<?> type, String method) {
-        try {
-            return type.getDeclaredMethod(method).getReturnType() == String.class;
-        } catch (NoSuchMethodException e) {
-            return false;
+        if (!Throwable.class.isAssignableFrom(type)) return false;
+        for (Method m : type.getDeclaredMethods()) {
+            String name = m.getName();
+            if ((name.equals("getMessage") || name.equals("getLocalizedMessage") || name.equals("toString") || name.equals("printStackTrace"))
+                    && !Modifier.isAbstract(m.getModifiers())) return true;
         }
+        return false;
     }
 
     @Override
@@ -55,7 +60,9 @@ public final class ThrowableRewrite implements ClassRewrite {
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
                 String method = name + descriptor;
-                if ((access & Opcodes.ACC_ABSTRACT) != 0 || !method.equals(MESSAGE) && !method.equals(LOCALIZED)) return mv;
+                if ((access & Opcodes.ACC_ABSTRACT) != 0) return mv;
+                if (PRINT.contains(method)) return printsScrubbed(mv);
+                if (!TEXT.contains(method)) return mv;
                 return new MethodVisitor(Opcodes.ASM9, mv) {
                     @Override
                     public void visitInsn(int opcode) {
@@ -66,6 +73,25 @@ public final class ThrowableRewrite implements ClassRewrite {
                         super.visitInsn(opcode);
                     }
                 };
+            }
+        };
+    }
+
+    /** {@code if (Bridge.printStackTrace(this, out)) return;} — unless the bridge is rendering this very trace. */
+    private static MethodVisitor printsScrubbed(MethodVisitor mv) {
+        return new MethodVisitor(Opcodes.ASM9, mv) {
+            @Override
+            public void visitCode() {
+                super.visitCode();
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitVarInsn(Opcodes.ALOAD, 1);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, ClassRewrite.BRIDGE, "printStackTrace",
+                        "(Ljava/lang/Throwable;Ljava/lang/Object;)Z", false);
+                Label original = new Label();
+                super.visitJumpInsn(Opcodes.IFEQ, original);
+                super.visitInsn(Opcodes.RETURN);
+                super.visitLabel(original);
+                super.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
             }
         };
     }
