@@ -7,7 +7,10 @@ import dev.veil.rules.RulesLoader;
 import dev.veil.rules.Settings;
 import dev.veil.audit.AuditLog;
 import dev.veil.inject.Injector;
+import dev.veil.inject.AuthFailures;
+import dev.veil.inject.JdbcDeniedException;
 import dev.veil.inject.JdbcLogin;
+import dev.veil.inject.LoginRetry;
 import dev.veil.inject.WeakIdentityMap;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -49,8 +52,15 @@ public final class Engine {
     private final Scrubber scrubber;
     private final Scrubber responses;
     private final Injector injector;
-    /** Connections opened with a read-only grant, and the login that opened them. */
-    private final WeakIdentityMap<JdbcLogin> readOnly = new WeakIdentityMap<>();
+    /** Connections whose statements are checked (read-only grant or statement rate), and the login that opened them. */
+    private final WeakIdentityMap<JdbcLogin> guarded = new WeakIdentityMap<>();
+    /** Null when retries are off (rotation-window 0) or there are no credentials. */
+    private final LoginRetry retry;
+    /**
+     * The login this thread injected last and has not connected with yet: the one a retry scope whose connect
+     * hook is nested inside it (H2's JdbcDataSource around the JdbcConnection constructor) retries.
+     */
+    private final ThreadLocal<JdbcLogin> unconnected = new ThreadLocal<>();
     private final LineStreamScrubber stdout;
     private final LineStreamScrubber stderr;
 
@@ -60,6 +70,8 @@ public final class Engine {
         this.scrubber = scrubber;
         this.responses = scrubber.valuesOnly();
         this.injector = injector;
+        this.retry = rules.credentials().isEmpty() || rules.rotationWindow().isZero() ? null
+                : LoginRetry.system(injector, rules.rotationWindow());
         this.stdout = new LineStreamScrubber(scrubber);
         this.stderr = new LineStreamScrubber(scrubber);
     }
@@ -82,29 +94,70 @@ public final class Engine {
 
     /**
      * A JDBC connection about to be opened: {@code {url, info, user, password, login}} with placeholders swapped
-     * ({@code info} a copy; nulls stay null), or null when there is no placeholder. Pass {@code login} to
-     * {@link #jdbcConnected} with the connection the driver returns.
+     * ({@code info} a copy; nulls stay null), or null when there is no placeholder. Pass the array to
+     * {@link #jdbcRetry} if the connect fails, and {@code login} to {@link #jdbcConnected} with the connection.
      *
      * @throws SQLException with SQLState 28000 and the denial message (never a value) when policy denies
      */
     public Object[] jdbcConnect(String url, Properties info, String user, String password) throws SQLException {
+        if (unconnected.get() != null) unconnected.remove();
         JdbcLogin login;
         try {
             login = injector.jdbc(url, info, user, password);
         } catch (IOException e) {
-            throw new SQLException(e.getMessage(), "28000");
+            throw new JdbcDeniedException(e.getMessage(), "28000");
         }
-        return login == null ? null : new Object[] {login.url(), login.info(), login.user(), login.password(), login};
+        if (login == null) return null;
+        unconnected.set(login);
+        Object[] attempt = new Object[5];
+        fill(attempt, login);
+        return attempt;
     }
 
     /**
-     * The connection opened with {@code login} (from {@link #jdbcConnect}): under a read-only grant it is set
-     * read-only, and every statement on it is checked from now on. A driver that cannot set read-only
-     * (some refuse after connecting) is still guarded by the statement check.
+     * A connect failed with {@code failure}. If the database refused a login Veil injected (its authentication
+     * failure anywhere in the cause chain, never Veil's own denial), the values are fetched again and, after a
+     * pause where one is due, {@code attempt} is refilled ({@code {url, info, user, password, login}}) for the hook
+     * to repeat the connect with: true. False to give up and let {@code failure} through: not a refusal, no
+     * injected login, the rotation window is over. {@code attempt} is what {@link #jdbcConnect} returned, or, for
+     * a hook whose connect is injected by another hook nested inside it, an empty array of 5 that the hook keeps
+     * across repeats. Never throws.
+     */
+    public boolean jdbcRetry(Object[] attempt, Throwable failure) {
+        JdbcLogin refused = unconnected.get();
+        unconnected.remove();
+        JdbcLogin previous = attempt != null && attempt.length == 5 && attempt[4] instanceof JdbcLogin ? (JdbcLogin) attempt[4] : null;
+        if (refused == null) refused = previous;
+        if (retry == null || refused == null || !AuthFailures.isAuthFailure(failure)) return false;
+        LoginRetry.Attempts attempts = previous != null && previous.attempts() != null ? previous.attempts() : retry.start(refused);
+        JdbcLogin next = retry.next(attempts, refused);
+        if (next == null) return false;
+        fill(attempt, next);
+        return true;
+    }
+
+    private static void fill(Object[] attempt, JdbcLogin login) {
+        attempt[0] = login.url();
+        attempt[1] = login.info();
+        attempt[2] = login.user();
+        attempt[3] = login.password();
+        attempt[4] = login;
+    }
+
+    /**
+     * The connection opened with {@code login} (from {@link #jdbcConnect} or {@link #jdbcRetry}): a new value
+     * accepted after a retry is audited {@code rotate}; under a read-only grant the connection is set read-only;
+     * with a read-only grant or a statement rate every statement on it is checked from now on. A driver that
+     * cannot set read-only (some refuse after connecting) is still guarded by the statement check.
      */
     public void jdbcConnected(Object login, Object connection) {
-        if (!(login instanceof JdbcLogin) || !(connection instanceof Connection) || !((JdbcLogin) login).readOnly()) return;
-        readOnly.put(connection, (JdbcLogin) login);
+        unconnected.remove();
+        if (!(login instanceof JdbcLogin)) return;
+        JdbcLogin l = (JdbcLogin) login;
+        if (retry != null && l.attempts() != null) retry.connected(l);
+        if (!(connection instanceof Connection) || !l.guardsStatements()) return;
+        guarded.put(connection, l);
+        if (!l.readOnly()) return;
         try {
             ((Connection) connection).setReadOnly(true);
         } catch (SQLException | RuntimeException ignored) {
@@ -113,12 +166,14 @@ public final class Engine {
     }
 
     /**
-     * SQL about to be prepared or run on a connection (or a statement of one) opened with a read-only grant.
+     * SQL about to be prepared or run on a connection (or a statement of one) opened with a read-only grant or a
+     * statement rate.
      *
-     * @throws SQLException with SQLState 25006 when it is not a read
+     * @throws SQLException with SQLState 25006 when the grant is read-only and it is not a read; 28000 when over
+     *         the statement rate
      */
     public void jdbcSql(Object connectionOrStatement, String sql) throws SQLException {
-        if (readOnly.isEmpty() || connectionOrStatement == null) return;
+        if (guarded.isEmpty() || connectionOrStatement == null) return;
         Object connection = connectionOrStatement;
         if (connectionOrStatement instanceof Statement) {
             try {
@@ -127,18 +182,14 @@ public final class Engine {
                 return; // a closed statement runs nothing
             }
         }
-        JdbcLogin login = readOnly.get(connection);
-        if (login == null) return;
-        try {
-            injector.jdbcStatement(login, sql);
-        } catch (IOException e) {
-            throw new SQLException(e.getMessage(), "25006");
-        }
+        JdbcLogin login = guarded.get(connection);
+        if (login != null) injector.jdbcStatement(login, sql);
     }
 
     /** Whether {@code connection} was opened with a read-only grant (it may then not be set writable). */
     public boolean jdbcReadOnly(Object connection) {
-        return readOnly.get(connection) != null;
+        JdbcLogin login = guarded.get(connection);
+        return login != null && login.readOnly();
     }
 
     /** A response header value with every real value Veil resolved replaced by its placeholder. */

@@ -23,8 +23,8 @@ public final class AgentOverhead {
     public static void main(String[] args) throws Exception {
         BenchSetup setup = BenchSetup.create();
         String realKey = "-Dveil.bench.realkey=" + setup.realKeyFile;
-        Map<String, Result<?>> without = run(new String[] {"none", "real"}, realKey);
-        Map<String, Result<?>> with = run(new String[] {"none", "placeholder"}, realKey, setup.agentOption());
+        Map<String, Result<?>> without = run(HttpRoundTrip.class, "auth", new String[] {"none", "real"}, realKey);
+        Map<String, Result<?>> with = run(HttpRoundTrip.class, "auth", new String[] {"none", "placeholder"}, realKey, setup.agentOption());
 
         System.out.println();
         System.out.println("Loopback GET round trip, us/op (lower is better); ratio = with agent / without");
@@ -42,10 +42,11 @@ public final class AgentOverhead {
         System.out.println(StartupOverhead.measure(setup));
     }
 
-    private static Map<String, Result<?>> run(String[] auth, String... jvmArgs) throws Exception {
+    /** Every benchmark of {@code benchmark} for each value of {@code param}, in one fork: results by {@code method/value}. */
+    static Map<String, Result<?>> run(Class<?> benchmark, String param, String[] values, String... jvmArgs) throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(HttpRoundTrip.class.getName() + "\\.")
-                .param("auth", auth)
+                .include(benchmark.getName() + "\\.")
+                .param(param, values)
                 .forks(1)
                 .warmupIterations(Integer.getInteger("veil.bench.warmup", 3))
                 .measurementIterations(Integer.getInteger("veil.bench.iterations", 5))
@@ -56,12 +57,12 @@ public final class AgentOverhead {
         Map<String, Result<?>> out = new HashMap<>();
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
-            out.put(method + "/" + r.getParams().getParam("auth"), r.getPrimaryResult());
+            out.put(method + "/" + r.getParams().getParam(param), r.getPrimaryResult());
         }
         return out;
     }
 
-    private static String fmt(Result<?> r) {
+    static String fmt(Result<?> r) {
         return String.format("%.1f ± %.1f", r.getScore(), r.getScoreError());
     }
 }

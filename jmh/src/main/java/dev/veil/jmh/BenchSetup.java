@@ -13,11 +13,14 @@ import java.util.List;
 /**
  * What the with-agent runs need: the agent jar ({@code -Dveil.agent.jar}, default
  * {@code ../javaagent/target/veil-agent.jar}), and a temporary directory with a vault holding a random
- * real key as {@code bench}, a rules file granting it to any loopback URL, and the key in a file the
+ * real key as {@code bench}, a rules file granting it to any loopback URL (and, read-only, to in-memory H2
+ * databases as user sa), and the key in a file the
  * benchmark's server reads to check what arrived.
  */
 final class BenchSetup {
     static final String PLACEHOLDER = "veil:bench";
+    /** The same real value, as the password of a read-only JDBC grant for any in-memory H2 database. */
+    static final String DB_PLACEHOLDER = "veil:bench-db";
 
     final Path agentJar;
     final Path dir;
@@ -59,6 +62,14 @@ final class BenchSetup {
                 "    ttl: 1h",
                 "    allow:",
                 "      - url: http://127.0.0.1:*/**",
+                "  bench-db:",
+                "    placeholder: " + DB_PLACEHOLDER,
+                "    source: local/bench",
+                "    ttl: 1h",
+                "    allow:",
+                "      - jdbc: 'jdbc:h2:mem:*'",
+                "        user: sa",
+                "        read-only: true",
                 "audit:",
                 "  path: '" + dir.resolve("audit.jsonl") + "'"), StandardCharsets.UTF_8);
         return new BenchSetup(jar, dir, rules, realKeyFile);

@@ -94,17 +94,16 @@ public final class Injector {
      * @throws VeilDeniedException when policy denies any placeholder or a store cannot produce a value
      */
     public JdbcLogin jdbc(String url, Properties info, String user, String password) throws VeilDeniedException {
-        Properties props = info == null ? null : JdbcUrls.copy(info);
         List<String> texts = new ArrayList<>();
         texts.add(url);
         texts.add(user);
         texts.add(password);
-        if (props != null) {
-            for (String name : props.stringPropertyNames()) texts.add(props.getProperty(name));
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) texts.add(info.getProperty(name));
         }
         Map<String, Decision> allowed = new LinkedHashMap<>();
         String login = user != null && !user.isEmpty() ? user
-                : props != null && props.getProperty("user") != null && !props.getProperty("user").isEmpty() ? props.getProperty("user")
+                : info != null && info.getProperty("user") != null && !info.getProperty("user").isEmpty() ? info.getProperty("user")
                 : JdbcUrls.user(url);
         String target = JdbcUrls.withoutUserInfo(url);
         for (String text : texts) {
@@ -120,36 +119,91 @@ public final class Injector {
             }
         }
         if (allowed.isEmpty()) return null;
+        List<Decision> decisions = new ArrayList<>(allowed.values());
         Map<String, String> values = new HashMap<>();
-        boolean readOnly = false;
-        for (Decision d : allowed.values()) {
-            values.put(d.credential().placeholder(), fetch(d));
-            readOnly |= d.readOnly();
-        }
-        if (props != null) {
-            for (String name : props.stringPropertyNames()) props.setProperty(name, swap(props.getProperty(name), values));
-        }
-        for (Decision d : allowed.values()) record("inject", d);
-        Decision first = allowed.values().iterator().next();
-        return new JdbcLogin(swapUrl(url, values), props, swap(user, values), swap(password, values), readOnly,
-                first.credentialName(), first.destination());
+        for (Decision d : decisions) values.put(d.credential().placeholder(), fetch(d));
+        for (Decision d : decisions) record("inject", d);
+        return login(new JdbcLogin.Given(url, info == null ? null : JdbcUrls.copy(info), user, password), decisions, values);
     }
 
     /**
-     * A statement about to run on a connection opened with {@code login}: a write on a read-only login is
-     * denied (and audited) before it reaches the database.
+     * The database refused {@code refused}: its values are dropped from the cache (unless another thread already
+     * replaced them) and fetched again, for the same decisions. The result may carry the same values (the store
+     * has not been updated yet); nothing is audited here.
      *
-     * @throws VeilDeniedException when the login is read-only and {@code sql} is not a read
+     * @throws VeilDeniedException when a credential was revoked meanwhile or a store cannot produce a value
      */
-    public void jdbcStatement(JdbcLogin login, String sql) throws VeilDeniedException {
-        if (!login.readOnly()) return;
-        String why = SqlClassifier.writeReason(sql);
-        if (why == null) return;
-        String reason = "read-only grant: " + why;
-        write(AuditEvent.builder().event("deny").agent(agent).credential(login.credential())
-                .destination(login.destination()).reason(reason).rule("read-only").build());
-        throw new VeilDeniedException("veil: denied credential '" + login.credential() + "' for " + login.destination()
-                + " (agent " + (agent == null || agent.isEmpty() ? "<unnamed>" : agent) + "): " + reason);
+    public JdbcLogin jdbcRefetch(JdbcLogin refused) throws VeilDeniedException {
+        Map<String, String> values = new HashMap<>();
+        for (Decision d : refused.decisions()) {
+            Credential c = d.credential();
+            if (policy.revocations().isRevoked(d.agent(), c.name())) {
+                throw new VeilDeniedException(denial(c.name(), d.destination(), "revoked for this agent"));
+            }
+            char[] old = refused.values().get(c.placeholder()).toCharArray();
+            try {
+                cache.invalidate(c.store(), c.ref(), old);
+            } finally {
+                Arrays.fill(old, '\0');
+            }
+            values.put(c.placeholder(), fetch(d));
+        }
+        return login(refused.given(), refused.decisions(), values);
+    }
+
+    /** Audits {@code event} (inject for a retry, rotate for a new value accepted) for each credential of {@code login}. */
+    public void jdbcAudit(String event, JdbcLogin login, String reason) throws VeilDeniedException {
+        for (Decision d : login.decisions()) {
+            write(AuditEvent.builder().event(event).agent(agent).credential(d.credentialName())
+                    .destination(d.destination()).rule(d.rule()).reason(reason).build());
+        }
+    }
+
+    private JdbcLogin login(JdbcLogin.Given given, List<Decision> decisions, Map<String, String> values) {
+        Properties props = given.info == null ? null : JdbcUrls.copy(given.info);
+        if (props != null) {
+            for (String name : props.stringPropertyNames()) props.setProperty(name, swap(props.getProperty(name), values));
+        }
+        return new JdbcLogin(swapUrl(given.url, values), props, swap(given.user, values), swap(given.password, values),
+                given, decisions, values);
+    }
+
+    /**
+     * A statement about to run on a connection opened with {@code login}: a write under a read-only grant
+     * (SQLState 25006), or a statement over its grant's statement rate (SQLState 28000), is denied and audited
+     * before it reaches the database.
+     */
+    public void jdbcStatement(JdbcLogin login, String sql) throws JdbcDeniedException {
+        if (login.readOnly()) {
+            String why = SqlClassifier.writeReason(sql);
+            if (why != null) {
+                String reason = "read-only grant: " + why;
+                audited(AuditEvent.builder().event("deny").agent(agent).credential(login.credential())
+                        .destination(login.destination()).reason(reason).rule("read-only").build(), "25006");
+                throw new JdbcDeniedException(denial(login.credential(), login.destination(), reason), "25006");
+            }
+        }
+        for (Decision granted : login.decisions()) {
+            Decision d = policy.decideStatement(granted);
+            if (!d.allowed()) {
+                audited(AuditEvent.builder().event("deny").agent(agent).credential(d.credentialName())
+                        .destination(d.destination()).rule(d.rule()).reason(d.reasonText()).build(), "28000");
+                throw new JdbcDeniedException(d.message(), "28000");
+            }
+        }
+    }
+
+    private void audited(AuditEvent e, String sqlState) throws JdbcDeniedException {
+        try {
+            write(e);
+        } catch (VeilDeniedException unaudited) {
+            throw new JdbcDeniedException(unaudited.getMessage(), sqlState);
+        }
+    }
+
+    private String denial(String credential, String destination, String reason) {
+        return "veil: denied credential '" + credential + "' for " + destination
+                + " (agent " + (agent == null || agent.isEmpty() ? "<unnamed>" : agent) + "): " + reason;
     }
 
     /**
@@ -181,7 +235,7 @@ public final class Injector {
             String reason = scrubber.scrub(e.getMessage());
             write(AuditEvent.builder().event("store-error").agent(agent).credential(c.name())
                     .destination(d.destination()).method(d.method()).rule(c.store() + "/" + c.ref()).reason(reason).build());
-            throw new VeilDeniedException("veil: credential '" + c.name() + "' is unavailable for " + d.method() + " "
+            throw new VeilDeniedException("veil: credential '" + c.name() + "' is unavailable for " + (d.method() == null ? "" : d.method() + " ")
                     + d.destination() + " (agent " + agent + "): " + reason);
         } finally {
             if (value != null) Arrays.fill(value, '\0');

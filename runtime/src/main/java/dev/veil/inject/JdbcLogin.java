@@ -1,28 +1,60 @@
 package dev.veil.inject;
 
+import dev.veil.policy.Decision;
+import dev.veil.rules.JdbcGrant;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * A JDBC login after injection: what the driver gets, and whether the grant was read-only. Holds real
- * values, so it is handed only to the driver and never printed: {@link #toString()} shows no value.
+ * A JDBC login after injection: what the driver gets, and the decisions it was made under. Holds real values, so
+ * it is handed only to the driver and never printed: {@link #toString()} shows no value.
  */
 public final class JdbcLogin {
+    /** The login as the application gave it, placeholders and all: a retry injects into it again. */
+    static final class Given {
+        final String url;
+        final Properties info;
+        final String user;
+        final String password;
+
+        Given(String url, Properties info, String user, String password) {
+            this.url = url;
+            this.info = info;
+            this.user = user;
+            this.password = password;
+        }
+    }
+
     private final String url;
     private final Properties info;
     private final String user;
     private final String password;
+    private final Given given;
+    private final List<Decision> decisions;
+    private final Map<String, String> values;
     private final boolean readOnly;
-    private final String credential;
-    private final String destination;
+    private final boolean statementRate;
+    /** Set on logins made by a retry: the retries of the connect they belong to. */
+    LoginRetry.Attempts attempts;
 
-    JdbcLogin(String url, Properties info, String user, String password, boolean readOnly, String credential, String destination) {
+    JdbcLogin(String url, Properties info, String user, String password, Given given, List<Decision> decisions,
+              Map<String, String> values) {
         this.url = url;
         this.info = info;
         this.user = user;
         this.password = password;
-        this.readOnly = readOnly;
-        this.credential = credential;
-        this.destination = destination;
+        this.given = given;
+        this.decisions = List.copyOf(decisions);
+        this.values = Map.copyOf(values);
+        boolean ro = false;
+        boolean rate = false;
+        for (Decision d : decisions) {
+            ro |= d.readOnly();
+            rate |= d.grant() instanceof JdbcGrant && ((JdbcGrant) d.grant()).statementRate() != null;
+        }
+        this.readOnly = ro;
+        this.statementRate = rate;
     }
 
     public String url() { return url; }
@@ -31,12 +63,24 @@ public final class JdbcLogin {
     public String user() { return user; }
     public String password() { return password; }
     public boolean readOnly() { return readOnly; }
+    /** Whether statements on the connection must be checked: read-only, or counted against a statement rate. */
+    public boolean guardsStatements() { return readOnly || statementRate; }
     /** The (first) credential used, for messages. */
-    public String credential() { return credential; }
+    public String credential() { return decisions.get(0).credentialName(); }
     /** The destination without user-info or properties. */
-    public String destination() { return destination; }
+    public String destination() { return decisions.get(0).destination(); }
+    /** The retries this login was made by, or null for a first attempt. */
+    public LoginRetry.Attempts attempts() { return attempts; }
+
+    Given given() { return given; }
+    List<Decision> decisions() { return decisions; }
+    /** Real value by placeholder. */
+    Map<String, String> values() { return values; }
+
+    /** Whether {@code other} carries the same real values (a retry with them would be refused again). */
+    boolean sameValues(JdbcLogin other) { return values.equals(other.values); }
 
     @Override public String toString() {
-        return "jdbc login with credential '" + credential + "' for " + destination + (readOnly ? " (read-only)" : "");
+        return "jdbc login with credential '" + credential() + "' for " + destination() + (readOnly ? " (read-only)" : "");
     }
 }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,8 @@ public final class PolicyEngine {
     private final Revocations revocations;
     private final Map<String, Entry> byName = new LinkedHashMap<>();
     private final Map<String, Entry> byPlaceholder = new HashMap<>();
+    /** Per JDBC grant with a statement rate, a bucket per agent. */
+    private final Map<JdbcGrant, ConcurrentHashMap<String, TokenBucket>> statementBuckets = new IdentityHashMap<>();
 
     public PolicyEngine(Rules rules, Clock clock, Approvals approvals) {
         this(rules, clock, approvals, new Revocations());
@@ -67,6 +70,9 @@ public final class PolicyEngine {
             Entry e = new Entry(c);
             byName.put(c.name(), e);
             byPlaceholder.put(c.placeholder(), e);
+            for (JdbcGrant g : e.jdbc) {
+                if (g.statementRate() != null) statementBuckets.put(g, new ConcurrentHashMap<>());
+            }
         }
     }
 
@@ -92,6 +98,20 @@ public final class PolicyEngine {
         if (e == null) return unknownPlaceholder(placeholder, a, null, destination);
         Decision d = checkJdbc(e, a, jdbcUrl, user, destination);
         return d.allowed() ? checkUse(e, d) : d;
+    }
+
+    /**
+     * A statement about to run on a connection opened under {@code granted} (an allowed JDBC decision): denied
+     * over the statement rate of its grant, if it has one. Each call that returns allowed spends a token.
+     */
+    public Decision decideStatement(Decision granted) {
+        ConcurrentHashMap<String, TokenBucket> buckets = granted.allowed() ? statementBuckets.get(granted.grant()) : null;
+        if (buckets == null) return granted;
+        JdbcGrant g = (JdbcGrant) granted.grant();
+        TokenBucket b = buckets.get(granted.agent()); // get first: computeIfAbsent's capturing lambda would allocate
+        if (b == null) b = buckets.computeIfAbsent(granted.agent(), k -> new TokenBucket(g.statementRate()));
+        if (b.tryAcquire(clock.millis() * 1_000_000L)) return granted;
+        return deny(granted, Reason.RATE_EXCEEDED, "over the statement rate (" + g.statementRate() + ")", g.location());
     }
 
     /**

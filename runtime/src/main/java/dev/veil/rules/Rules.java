@@ -20,10 +20,11 @@ public final class Rules {
     private final Duration auditSync;
     private final StoreErrorMode onStoreError;
     private final Duration maxStale;
+    private final Duration rotationWindow;
 
     public Rules(String origin, Map<String, StoreSpec> stores, Map<String, Credential> credentials,
                  ScrubSettings scrub, boolean blockRealSecrets, Path auditPath, Duration auditSync,
-                 StoreErrorMode onStoreError, Duration maxStale) {
+                 StoreErrorMode onStoreError, Duration maxStale, Duration rotationWindow) {
         this.origin = origin;
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
         this.credentials = Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
@@ -33,6 +34,7 @@ public final class Rules {
         this.auditSync = auditSync;
         this.onStoreError = onStoreError;
         this.maxStale = maxStale;
+        this.rotationWindow = rotationWindow;
     }
 
     /** Where the rules came from (a file path, or "builtin" for scrub-only mode). */
@@ -49,4 +51,9 @@ public final class Rules {
     public StoreErrorMode onStoreError() { return onStoreError; }
     /** How long a stale value may be served while its store is failing (serve-stale only). */
     public Duration maxStale() { return maxStale; }
+    /**
+     * How long a JDBC connect the database refused for authentication is retried with the credential fetched
+     * again (while it is being rotated); zero disables the retry.
+     */
+    public Duration rotationWindow() { return rotationWindow; }
 }

@@ -45,16 +45,17 @@ public final class RulesLoader {
     private static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
     private static final Duration DEFAULT_MAX_STALE = Duration.ofMinutes(15);
     private static final Duration DEFAULT_AUDIT_SYNC = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_ROTATION_WINDOW = Duration.ofMinutes(1);
     private static final String DEFAULT_AUDIT = "~/.veil/audit.jsonl";
     /** Strings that, matched against an empty-matching regex, reveal it would redact everywhere. */
     private static final List<String> EMPTY_PROBES = List.of("", "a", "Z", "0", " ", "\n", "veil:x");
 
     private static final List<String> TOP_KEYS = List.of(
-            "version", "stores", "credentials", "scrub", "egress", "audit", "on-store-error", "max-stale");
+            "version", "stores", "credentials", "scrub", "egress", "audit", "on-store-error", "max-stale", "rotation-window");
     private static final List<String> CREDENTIAL_KEYS = List.of(
             "placeholder", "source", "ttl", "agents", "allow", "rate", "approval");
     private static final List<String> URL_KEYS = List.of("url", "methods", "in");
-    private static final List<String> JDBC_KEYS = List.of("jdbc", "user", "read-only");
+    private static final List<String> JDBC_KEYS = List.of("jdbc", "user", "read-only", "statement-rate");
     private static final List<String> SCRUB_KEYS = List.of("detectors", "patterns");
     private static final List<String> PATTERN_KEYS = List.of("name", "regex");
 
@@ -98,7 +99,8 @@ public final class RulesLoader {
         Map<String, StoreSpec> stores = new LinkedHashMap<>();
         stores.put("local", impliedLocalStore());
         return new Rules("builtin", stores, Map.of(), new ScrubSettings(true, List.of()), true,
-                Paths.get(home(DEFAULT_AUDIT)), DEFAULT_AUDIT_SYNC, Rules.StoreErrorMode.FAIL_CLOSED, DEFAULT_MAX_STALE);
+                Paths.get(home(DEFAULT_AUDIT)), DEFAULT_AUDIT_SYNC, Rules.StoreErrorMode.FAIL_CLOSED, DEFAULT_MAX_STALE,
+                DEFAULT_ROTATION_WINDOW);
     }
 
     /** {@code local: {type: file, path: ~/.veil/vault, key: env:VEIL_VAULT_KEY}}, present unless redefined. */
@@ -131,9 +133,11 @@ public final class RulesLoader {
         Duration auditSync = auditSync(root.field("audit"));
         String mode = choice(root.field("on-store-error"), "fail-closed", List.of("fail-closed", "serve-stale"));
         Duration maxStale = duration(root.field("max-stale"), DEFAULT_MAX_STALE);
+        Duration rotationWindow = duration(root.field("rotation-window"), DEFAULT_ROTATION_WINDOW);
         if (mode == null) return null;
         return new Rules(origin, stores, credentials, scrub, blockRealSecrets, auditPath, auditSync,
-                mode.equals("serve-stale") ? Rules.StoreErrorMode.SERVE_STALE : Rules.StoreErrorMode.FAIL_CLOSED, maxStale);
+                mode.equals("serve-stale") ? Rules.StoreErrorMode.SERVE_STALE : Rules.StoreErrorMode.FAIL_CLOSED, maxStale,
+                rotationWindow);
     }
 
     // ---- stores ----
@@ -339,7 +343,7 @@ public final class RulesLoader {
         for (Node.Field k : entry.fields.values()) {
             if (other.contains(k.key)) {
                 problem(k, "'" + k.key + "' belongs to a " + (isUrl ? "jdbc" : "url") + " grant: an allow entry is either "
-                        + "url (with methods, in) or jdbc (with user, read-only), not both");
+                        + "url (with methods, in) or jdbc (with user, read-only, statement-rate), not both");
             } else if (!own.contains(k.key)) {
                 unknownKey(k, own);
             }
@@ -414,7 +418,10 @@ public final class RulesLoader {
         if (user != null && user.isEmpty()) problem(userField.value, "'user' is empty: omit it to allow any database user");
         Node.Field readOnlyField = entry.field("read-only");
         Boolean readOnly = readOnlyField == null ? Boolean.FALSE : bool(readOnlyField);
-        return pattern == null || readOnly == null ? null : new JdbcGrant(pattern, user, readOnly, location);
+        Node.Field rateField = entry.field("statement-rate");
+        Rate statementRate = rateField == null ? null : parsed(rateField, Rate::parse, "a rate such as 600/min");
+        if (pattern == null || readOnly == null || (rateField != null && statementRate == null)) return null;
+        return new JdbcGrant(pattern, user, readOnly, statementRate, location);
     }
 
     // ---- scrub, egress, audit ----

@@ -109,6 +109,22 @@ public final class SecretCache implements AutoCloseable {
         if (e != null) drop(key, e);
     }
 
+    /**
+     * Forgets the value of {@code ref} in {@code store} only if it is still {@code failed} (a value the destination
+     * refused), so the next {@link #get} fetches it again. A value fetched since, by any thread, is kept: threads
+     * refused with the same old value all end up with one new fetch, never dropping each other's fresh value.
+     *
+     * @return whether the cached value was {@code failed} and is now dropped
+     */
+    public boolean invalidate(String store, String ref, char[] failed) {
+        String key = store + '\0' + ref;
+        Entry e = entries.get(key);
+        // remove(key, e) is by identity: if e was replaced after the comparison, the newer entry stays.
+        if (e == null || !e.holds(failed) || !entries.remove(key, e)) return false;
+        e.zero();
+        return true;
+    }
+
     /** Forgets every value. */
     public void invalidateAll() {
         for (Map.Entry<String, Entry> me : entries.entrySet()) drop(me.getKey(), me.getValue());
@@ -226,6 +242,14 @@ public final class SecretCache implements AutoCloseable {
         }
 
         synchronized char[] copy() { return value == null ? null : value.clone(); }
+
+        /** Whether this entry still holds {@code v}; compares every character, whatever the first difference. */
+        synchronized boolean holds(char[] v) {
+            if (value == null || v == null || value.length != v.length) return false;
+            int diff = 0;
+            for (int i = 0; i < v.length; i++) diff |= value[i] ^ v[i];
+            return diff == 0;
+        }
 
         synchronized void zero() {
             if (value != null) Arrays.fill(value, '\0');

@@ -42,7 +42,7 @@ class PolicyEngineTest {
         Map<String, Credential> map = new LinkedHashMap<>();
         for (Credential c : credentials) map.put(c.name(), c);
         return new Rules("rules.yaml", Map.of(), map, new ScrubSettings(true, List.of()), true,
-                Path.of("audit.jsonl"), Duration.ZERO, Rules.StoreErrorMode.FAIL_CLOSED, Duration.ZERO);
+                Path.of("audit.jsonl"), Duration.ZERO, Rules.StoreErrorMode.FAIL_CLOSED, Duration.ZERO, Duration.ZERO);
     }
 
     final MutableClock clock = new MutableClock();
@@ -54,8 +54,8 @@ class PolicyEngineTest {
             http("https://api.github.com/repos/**", Set.of(), Set.of(), "rules.yaml:17:9"),
             http("https://*.githubusercontent.com:8443/**", Set.of("GET"), Set.of(USERINFO), "rules.yaml:19:9"));
     final Credential db = credential("orders-db", Set.of(), null, Credential.Approval.NONE,
-            new JdbcGrant(JdbcPattern.parse("jdbc:postgresql://localhost:*/orders"), "agent_ro", true, "rules.yaml:25:9"),
-            new JdbcGrant(JdbcPattern.parse("jdbc:postgresql://localhost:*/orders"), "agent_rw", false, "rules.yaml:28:9"));
+            new JdbcGrant(JdbcPattern.parse("jdbc:postgresql://localhost:*/orders"), "agent_ro", true, null, "rules.yaml:25:9"),
+            new JdbcGrant(JdbcPattern.parse("jdbc:postgresql://localhost:*/orders"), "agent_rw", false, null, "rules.yaml:28:9"));
 
     PolicyEngine engine(Credential... cs) { return new PolicyEngine(rules(cs), clock, Approvals.NONE); }
 

@@ -53,6 +53,7 @@ class RulesLoaderTest {
         assertEquals(Duration.ofSeconds(1), rules.auditSync());
         assertEquals(Rules.StoreErrorMode.FAIL_CLOSED, rules.onStoreError());
         assertEquals(Duration.ofMinutes(15), rules.maxStale());
+        assertEquals(Duration.ofMinutes(1), rules.rotationWindow());
     }
 
     @Test
@@ -125,10 +126,12 @@ class RulesLoaderTest {
         JdbcGrant replicas = (JdbcGrant) db.allow().get(0);
         assertEquals("agent_ro", replicas.user());
         assertTrue(replicas.readOnly());
+        assertEquals("600/min", replicas.statementRate().toString());
         assertTrue(replicas.jdbc().matches("jdbc:postgresql://db1,db2:5433/orders"));
         JdbcGrant h2 = (JdbcGrant) db.allow().get(1);
         assertNull(h2.user());
         assertFalse(h2.readOnly());
+        assertNull(h2.statementRate());
         assertEquals(Credential.Approval.ALWAYS, db.approval());
 
         assertFalse(rules.scrub().builtinDetectors());
@@ -140,6 +143,7 @@ class RulesLoaderTest {
         assertEquals(Duration.ofMillis(250), rules.auditSync());
         assertEquals(Rules.StoreErrorMode.SERVE_STALE, rules.onStoreError());
         assertEquals(Duration.ofHours(1), rules.maxStale());
+        assertEquals(Duration.ofMinutes(2), rules.rotationWindow());
     }
 
     @Test
@@ -169,7 +173,7 @@ class RulesLoaderTest {
 
     @Test
     void keysAreNotExpanded() {
-        assertEquals(List.of("k.yaml:2:1: unknown key '${TOP}' (expected one of: version, stores, credentials, scrub, egress, audit, on-store-error, max-stale)"),
+        assertEquals(List.of("k.yaml:2:1: unknown key '${TOP}' (expected one of: version, stores, credentials, scrub, egress, audit, on-store-error, max-stale, rotation-window)"),
                 problems("k.yaml", "version: 1\n${TOP}: x\n"));
     }
 

@@ -4,6 +4,7 @@ import static dev.veil.store.VaultTestSupport.SECRET;
 import static dev.veil.store.VaultTestSupport.assertNoSecret;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -243,6 +244,49 @@ class SecretCacheTest {
         StoreException e = assertThrows(StoreException.class, () -> cache.get("broken", "a", TTL));
         assertTrue(e.getMessage().contains("IllegalStateException"));
         assertTrue(!e.getMessage().contains(SECRET), "the runtime exception's message is not repeated");
+    }
+
+    @Test
+    void invalidatingARefusedValueKeepsAValueFetchedSince() throws Exception {
+        cache = cache(StoreErrorMode.FAIL_CLOSED);
+        char[] refused = get("a");
+        assertFalse(cache.invalidate("fake", "a", "not-it".toCharArray()), "another value is not dropped");
+        assertTrue(cache.invalidate("fake", "a", refused));
+        assertTrue(isZeroed(store.returned.get(0)), "the dropped value is zeroed");
+        assertArrayEquals("v2".toCharArray(), get("a"));
+        // A thread refused with v1 only now: the fresh v2 stays.
+        assertFalse(cache.invalidate("fake", "a", refused));
+        assertArrayEquals("v2".toCharArray(), get("a"));
+        assertEquals(2, store.fetches.get());
+        assertFalse(cache.invalidate("fake", "never-fetched", refused));
+    }
+
+    @Test
+    void threadsRefusedWithTheSameValueCauseOneFetchAndAllGetTheNewValue() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            if (cache != null) cache.close();
+            store.fetches.set(0);
+            cache = cache(StoreErrorMode.FAIL_CLOSED);
+            char[] refused = get("a");
+            int threads = 8;
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<char[]>> got = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    got.add(pool.submit(() -> {
+                        start.await();
+                        cache.invalidate("fake", "a", refused);
+                        return get("a");
+                    }));
+                }
+                start.countDown();
+                for (Future<char[]> g : got) assertArrayEquals("v2".toCharArray(), g.get(10, TimeUnit.SECONDS));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(2, store.fetches.get(), "one fetch for the refused value, whatever the interleaving");
+        }
     }
 
     private SecretCache cache(StoreErrorMode mode) {

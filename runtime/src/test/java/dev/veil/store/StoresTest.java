@@ -64,6 +64,6 @@ class StoresTest {
     }
 
     private static Rules rules(Map<String, StoreSpec> stores) {
-        return new Rules("test", stores, Map.of(), null, true, null, Duration.ZERO, Rules.StoreErrorMode.FAIL_CLOSED, Duration.ZERO);
+        return new Rules("test", stores, Map.of(), null, true, null, Duration.ZERO, Rules.StoreErrorMode.FAIL_CLOSED, Duration.ZERO, Duration.ZERO);
     }
 }

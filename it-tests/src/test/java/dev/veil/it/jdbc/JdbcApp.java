@@ -20,9 +20,23 @@ import org.sqlite.SQLiteDataSource;
  * each outcome is printed as {@code label CONNECTED}, {@code label#i OK <first value>} or
  * {@code label ... ERR <SQLState> <message>}. SQL prefixes choose the statement path:
  * {@code prep:}, {@code call:}, {@code native:}, {@code batch:}, {@code update:}, {@code setrw:}; none is Statement.execute.
+ * With {@code -Djdbcapp.verbose=true} it also shows what could leak a password: pgjdbc's own logging (JUL, FINEST)
+ * and DriverManager's log on stderr, {@code label SHOW} with the connection's and pool's toString and the URL the
+ * driver reports, and the full stack trace of every failure.
  */
 public final class JdbcApp {
+    static final boolean VERBOSE = Boolean.getBoolean("jdbcapp.verbose");
+    /** Held: JUL keeps loggers only weakly, and a collected one forgets its level and handler. */
+    static final java.util.logging.Logger PGJDBC = java.util.logging.Logger.getLogger("org.postgresql");
+
     public static void main(String[] args) throws Exception {
+        if (VERBOSE) {
+            PGJDBC.setLevel(java.util.logging.Level.FINEST);
+            java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+            handler.setLevel(java.util.logging.Level.ALL);
+            PGJDBC.addHandler(handler);
+            DriverManager.setLogWriter(new java.io.PrintWriter(System.err, true));
+        }
         for (String arg : args) {
             String[] a = arg.split("\\|", -1);
             for (int i = 3; i <= 4; i++) if (a[i].isEmpty()) a[i] = null; // no user / password
@@ -36,16 +50,19 @@ public final class JdbcApp {
         List<String> sqls = Arrays.asList(a).subList(5, a.length);
         try (AutoCloseable pool = pool(a[1], a[2], a[3], a[4]); Connection c = connect(pool, a[1], a[2], a[3], a[4])) {
             System.out.println(label + " CONNECTED");
+            if (VERBOSE) System.out.println(label + " SHOW " + c + " | " + c.getMetaData().getURL() + " | " + pool);
             for (int i = 0; i < sqls.size(); i++) {
                 try {
                     System.out.println(label + "#" + i + " OK " + execute(c, sqls.get(i)));
                 } catch (SQLException e) {
                     System.out.println(label + "#" + i + " ERR " + e.getSQLState() + " " + e.getMessage());
+                    if (VERBOSE) e.printStackTrace(System.out);
                 }
             }
         } catch (Exception e) {
             SQLException s = sqlException(e);
             System.out.println(label + " ERR " + (s == null ? e.getClass().getName() : s.getSQLState()) + " " + (s == null ? e.getMessage() : s.getMessage()));
+            if (VERBOSE) e.printStackTrace(System.out);
         }
     }
 

@@ -79,6 +79,7 @@ class JdbcH2SqliteTest {
                 + "  h2-admin: {source: t/admin, agents: [app], allow: [{jdbc: '" + h2 + "', user: admin}]}\n"
                 + "  h2-reader: {source: t/reader, agents: [app], allow: [{jdbc: '" + h2 + "', user: reader, read-only: true}]}\n"
                 + "  h2-limited: {source: t/reader, agents: [app], rate: 2/min, allow: [{jdbc: '" + h2 + "', user: reader}]}\n"
+                + "  h2-metered: {source: t/reader, agents: [app], allow: [{jdbc: '" + h2 + "', user: reader, statement-rate: 3/min}]}\n"
                 + "  not-mine: {source: t/admin, agents: [someone-else], allow: [{jdbc: '" + h2 + "'}]}\n"
                 + "  sqlite: {source: t/sqlite, allow: [{jdbc: '" + sqlite + "', read-only: true}]}\n"
                 + "audit: {path: '" + audit + "'}\n");
@@ -96,6 +97,8 @@ class JdbcH2SqliteTest {
         args.add("rate1|dm|" + h2 + "|reader|veil:h2-limited");
         args.add("rate2|h2ds|" + h2 + "|reader|veil:h2-limited");
         args.add("rate3|dm|" + h2 + "|reader|veil:h2-limited");
+        args.add("metered|dm|" + h2 + "|reader|veil:h2-metered|SELECT 1|prep:SELECT 2|SELECT count(*) FROM orders|SELECT 4|batch:SELECT 5");
+        args.add("metered-again|h2ds|" + h2 + "|reader|veil:h2-metered|SELECT 1");
         args.add("plain|dm|" + h2 + "|admin|" + "not-the-password");
         for (String via : List.of("dm", "h2ds", "hikari")) {
             args.add("ro-" + via + "|" + via + "|" + h2 + "|reader|veil:h2-reader|SELECT count(*) FROM orders|prep:SELECT item FROM orders WHERE id = 3|"
@@ -125,6 +128,12 @@ class JdbcH2SqliteTest {
         assertLine(out, "rate1 CONNECTED");
         assertLine(out, "rate2 CONNECTED");
         assertDenied(out, "rate3 ERR 28000", "h2-limited", "over the rate");
+        assertLine(out, "metered#0 OK 1");
+        assertLine(out, "metered#1 OK 2");
+        assertLine(out, "metered#2 OK 3");
+        assertDenied(out, "metered#3 ERR 28000", "h2-metered", "over the statement rate (3/min)");
+        assertDenied(out, "metered#4 ERR 28000", "h2-metered", "over the statement rate (3/min)");
+        assertDenied(out, "metered-again#0 ERR 28000", "h2-metered", "over the statement rate (3/min)");
         assertTrue(out.contains("plain ERR 28000 Wrong user name or password"), r.toString());
         for (String via : List.of("dm", "h2ds", "hikari")) {
             String p = "ro-" + via;

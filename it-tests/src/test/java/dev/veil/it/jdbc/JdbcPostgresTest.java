@@ -5,6 +5,7 @@ import static dev.veil.it.jdbc.JdbcH2SqliteTest.assertLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.it.ChildJvm;
 import dev.veil.it.Jdks;
@@ -34,6 +35,8 @@ class JdbcPostgresTest {
     static final String ADMIN_PW = "pg-Admin-" + Long.toHexString(System.nanoTime()) + "%z";
     static final String RW_PW = "pg-Rw-" + Long.toHexString(System.nanoTime() * 17) + "&q";
     static final String RO_PW = "pg-Ro-" + Long.toHexString(System.nanoTime() * 13) + "@w";
+    /** In the store, but no longer the database's: refused until the rotation window (2s here) is over. */
+    static final String STALE_PW = "pg-Stale-" + Long.toHexString(System.nanoTime() * 11) + "$v";
     static final List<String> WRITES = List.of(
             "INSERT INTO items VALUES (9, 'evil')", "update:UPDATE items SET item = 'evil'", "prep:DELETE FROM items",
             "batch:DELETE FROM items", "call:CALL evil()", "native:TRUNCATE items", "DROP TABLE items",
@@ -95,6 +98,7 @@ class JdbcPostgresTest {
         Path work = Files.createTempDirectory(dir, "run");
         Files.writeString(work.resolve("rw"), RW_PW);
         Files.writeString(work.resolve("ro"), RO_PW);
+        Files.writeString(work.resolve("stale"), STALE_PW);
         Path audit = work.resolve("audit.jsonl");
         Path rules = work.resolve("rules.yaml");
         Files.writeString(rules, "version: 1\n"
@@ -102,7 +106,9 @@ class JdbcPostgresTest {
                 + "credentials:\n"
                 + "  orders-rw: {source: t/rw, allow: [{jdbc: 'jdbc:postgresql://localhost:*/orders', user: agent_rw}]}\n"
                 + "  orders-ro: {source: t/ro, allow: [{jdbc: 'jdbc:postgresql://localhost:*/orders', user: agent_ro, read-only: true}]}\n"
-                + "audit: {path: '" + audit + "'}\n");
+                + "  orders-stale: {source: t/stale, allow: [{jdbc: 'jdbc:postgresql://localhost:*/orders', user: agent_rw}]}\n"
+                + "audit: {path: '" + audit + "'}\n"
+                + "rotation-window: 2s\n");
         String orders = url("orders");
         List<String> args = new ArrayList<>();
         args.add("rw-dm|dm|" + orders + "|agent_rw|veil:orders-rw|SELECT count(*) FROM items|UPDATE items SET item = item WHERE id = 1");
@@ -110,6 +116,8 @@ class JdbcPostgresTest {
         args.add("rw-pgds|pgds|" + orders + "|agent_rw|veil:orders-rw|SELECT item FROM items WHERE id = 2");
         args.add("rw-hikari|hikari|" + orders + "|agent_rw|veil:orders-rw|SELECT count(*) FROM items");
         args.add("rw-hikari-ds|hikari-ds:org.postgresql.ds.PGSimpleDataSource|" + orders + "|agent_rw|veil:orders-rw|SELECT count(*) FROM items");
+        args.add("stale-url|dm|" + orders + "?user=agent_rw&password=veil:orders-stale|||SELECT 1");
+        args.add("stale-hikari|hikari|" + orders + "|agent_rw|veil:orders-stale|SELECT 1");
         args.add("wrong-db|dm|" + url("postgres") + "|agent_rw|veil:orders-rw");
         args.add("wrong-user|pgds|" + orders + "|postgres|veil:orders-rw");
         for (String via : List.of("dm", "pgds", "hikari")) {
@@ -117,7 +125,7 @@ class JdbcPostgresTest {
                     + String.join("|", WRITES) + "|setrw:|DELETE FROM items|SELECT count(*) FROM items");
         }
         ChildJvm.Result r = ChildJvm.on(jdk)
-                .jvmArgs("-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=app")
+                .jvmArgs("-Djdbcapp.verbose=true", "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=app")
                 .main(JdbcApp.class, args.toArray(new String[0]));
         String out = r.out + "\n--- stderr\n" + r.err;
         assertEquals(0, r.exit, out);
@@ -127,6 +135,14 @@ class JdbcPostgresTest {
         assertLine(out, "rw-pgds#0 OK pear");
         assertLine(out, "rw-hikari#0 OK 3");
         assertLine(out, "rw-hikari-ds#0 OK 3");
+        // A stale value is retried for the rotation window, then the driver's own refusal reaches the application.
+        assertLine(out, "stale-url ERR 28P01");
+        assertLine(out, "stale-hikari ERR 28P01");
+        assertTrue(out.contains("at org.postgresql."), "stack traces were printed");
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("rw-url SHOW ") && l.contains("password=veil:orders-rw")),
+                "the URL pgjdbc reports is shown with the placeholder:\n" + out);
+        assertTrue(out.contains("HikariPool-") || out.contains("HikariConfig"), "HikariCP logged at DEBUG");
+        assertTrue(out.contains("FINE"), "pgjdbc logged");
         assertDenied(out, "wrong-db ERR 28000", "orders-rw", "jdbc url not allowed");
         assertDenied(out, "wrong-user ERR 28000", "orders-rw", "database user 'postgres' not allowed");
         for (String via : List.of("dm", "pgds", "hikari")) {
@@ -138,7 +154,7 @@ class JdbcPostgresTest {
             assertDenied(out, p + "#" + (WRITES.size() + 3) + " ERR 25006", "orders-ro", "read-only grant");
             assertLine(out, p + "#" + (WRITES.size() + 4) + " OK 3");
         }
-        for (String secret : List.of(RW_PW, RO_PW)) {
+        for (String secret : List.of(RW_PW, RO_PW, STALE_PW, java.net.URLEncoder.encode(RW_PW, "UTF-8"), java.net.URLEncoder.encode(STALE_PW, "UTF-8"))) {
             assertFalse(r.out.contains(secret) || r.err.contains(secret), "a real password was printed");
             assertFalse(Files.readString(audit).contains(secret), "a real password is in the audit log");
         }

@@ -42,6 +42,8 @@ public final class Bridge {
 
         Object[] jdbcConnect(String url, Properties info, String user, String password) throws Exception;
 
+        boolean jdbcRetry(Object[] attempt, Throwable failure);
+
         void jdbcConnected(Object login, Object connection);
 
         void jdbcSql(Object connectionOrStatement, String sql) throws Exception;
@@ -183,6 +185,21 @@ public final class Bridge {
     public static Object[] jdbcConnect(String url, Properties info, String user, String password) throws Exception {
         Handler h = handler;
         return h == null ? null : h.jdbcConnect(url, info, user, password);
+    }
+
+    /**
+     * A connect failed with {@code failure}: true when the database refused a login Veil injected and the connect
+     * should be repeated (after a pause, if one was due) with {@code attempt}, refilled in place as
+     * {@code {url, info, user, password, login}}; false to let {@code failure} through. {@code attempt} is what
+     * {@link #jdbcConnect} returned, or, for a hook around another hook that injects (H2's JdbcDataSource around
+     * the JdbcConnection constructor), a {@code new Object[5]} it keeps across repeats. Never throws. The pattern,
+     * for any connect hook: {@code @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn =
+     * Advice.OnNonDefaultValue.class, suppress = Throwable.class)} returning {@code thrown != null && attempt != null
+     * && Bridge.jdbcRetry(attempt, thrown)} after copying the refilled arguments back.
+     */
+    public static boolean jdbcRetry(Object[] attempt, Throwable failure) {
+        Handler h = handler;
+        return h != null && attempt != null && failure != null && h.jdbcRetry(attempt, failure);
     }
 
     /** The connection opened with {@code login} (the last element of {@link #jdbcConnect}'s result). */

@@ -155,6 +155,16 @@ final class EngineHandler implements Bridge.Handler {
     }
 
     @Override
+    public boolean jdbcRetry(Object[] attempt, Throwable failure) {
+        try {
+            return engine.jdbcRetry(attempt, failure);
+        } catch (RuntimeException e) {
+            failed("jdbc retry", e);
+            return false;
+        }
+    }
+
+    @Override
     public void jdbcConnected(Object login, Object connection) {
         engine.jdbcConnected(login, connection);
     }

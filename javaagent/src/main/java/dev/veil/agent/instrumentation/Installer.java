@@ -40,7 +40,8 @@ public final class Installer {
                     "org.apache.hc.core5.http.impl.io.AbstractMessageParser", "org.apache.hc.core5.http.impl.nio.AbstractMessageParser",
                     "org.apache.hc.client5.http.impl.classic.InternalHttpClient", "org.apache.hc.client5.http.impl.classic.MinimalHttpClient",
                     "org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy"),
-            Candidates.of(JdbcModule.class).named("org.h2.jdbc.JdbcConnection", "org.sqlite.JDBC", "org.sqlite.jdbc3.JDBC3Statement")
+            Candidates.of(JdbcModule.class).named("org.h2.jdbc.JdbcConnection", "org.h2.jdbcx.JdbcDataSource", "org.sqlite.JDBC",
+                            "org.sqlite.jdbc3.JDBC3Statement")
                     .declaring(List.of("connect(Ljava/lang/String;Ljava/util/Properties;)", "setReadOnly(Z)",
                             "prepareStatement(Ljava/lang/String;", "prepareCall(Ljava/lang/String;", "nativeSQL(Ljava/lang/String;",
                             "execute(Ljava/lang/String;", "executeQuery(Ljava/lang/String;", "executeUpdate(Ljava/lang/String;",

@@ -6,7 +6,10 @@ import java.sql.Driver;
 import java.util.Properties;
 import net.bytebuddy.asm.Advice;
 
-/** {@code Driver#connect}: swap placeholders in the URL and properties; note read-only connections. */
+/**
+ * {@code Driver#connect}: swap placeholders in the URL and properties; note guarded connections; repeat the
+ * connect (with the value fetched again) when the database refuses an injected login.
+ */
 public final class DriverConnectAdvice {
     private DriverConnectAdvice() {}
 
@@ -22,16 +25,27 @@ public final class DriverConnectAdvice {
             accepts = false;
         }
         if (!accepts) return null;
-        Object[] login = Bridge.jdbcConnect(url, info, null, null);
-        if (login != null) {
-            url = (String) login[0];
-            info = (Properties) login[1];
+        Object[] attempt = Bridge.jdbcConnect(url, info, null, null);
+        if (attempt != null) {
+            url = (String) attempt[0];
+            info = (Properties) attempt[1];
         }
-        return login;
+        return attempt;
     }
 
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.Enter Object[] login, @Advice.Return Connection connection) {
-        if (login != null) Bridge.jdbcConnected(login[4], connection);
+    /** True repeats the method body (not the enter advice) with the arguments set here. */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    static boolean exit(@Advice.Enter Object[] attempt, @Advice.Return Connection connection, @Advice.Thrown Throwable thrown,
+                        @Advice.Argument(value = 0, readOnly = false) String url,
+                        @Advice.Argument(value = 1, readOnly = false) Properties info) {
+        if (attempt == null) return false;
+        if (thrown == null) {
+            Bridge.jdbcConnected(attempt[4], connection);
+            return false;
+        }
+        if (!Bridge.jdbcRetry(attempt, thrown)) return false;
+        url = (String) attempt[0];
+        info = (Properties) attempt[1];
+        return true;
     }
 }

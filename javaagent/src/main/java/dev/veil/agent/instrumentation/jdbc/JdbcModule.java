@@ -26,6 +26,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  *     pgjdbc's and MySQL's DataSources all end there.
  * <li>The DataSources that open connections without it: H2 2.x's {@code JdbcConnection} constructor (its
  *     JdbcDataSource and its Driver both end there) and SQLite's {@code JDBC.createConnection}.
+ * <li>A connect the database refuses for authentication is repeated with the credential fetched again (rotation):
+ *     by the connect hooks themselves, and for H2's JdbcDataSource (whose hook is a constructor) by its
+ *     {@code getConnection*}/{@code getXAConnection*}.
  * <li>Every {@code Connection} and {@code Statement} implementation: SQL given to prepare, prepareCall,
  *     nativeSQL, execute*, executeLargeUpdate and addBatch is checked on read-only connections, and such a
  *     connection cannot be set writable again.
@@ -45,6 +48,9 @@ public final class JdbcModule implements InstrumentationModule {
                 .type(named("org.h2.jdbc.JdbcConnection"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2ConnectionAdvice.class)
                         .on(isConstructor().and(takesArguments(String.class, Properties.class, String.class, Object.class, boolean.class)))))
+                .type(named("org.h2.jdbcx.JdbcDataSource"))
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2DataSourceRetryAdvice.class)
+                        .on(namedOneOf("getConnection", "getXAConnection").and(not(isStatic())))))
                 .type(named("org.sqlite.JDBC"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqliteConnectAdvice.class)
                         .on(named("createConnection").and(isStatic()).and(takesArguments(String.class, Properties.class)))))

@@ -11,16 +11,27 @@ public final class SqliteConnectAdvice {
     @Advice.OnMethodEnter
     static Object[] enter(@Advice.Argument(value = 0, readOnly = false) String url,
                           @Advice.Argument(value = 1, readOnly = false) Properties info) throws Exception {
-        Object[] login = Bridge.jdbcConnect(url, info, null, null);
-        if (login != null) {
-            url = (String) login[0];
-            info = (Properties) login[1];
+        Object[] attempt = Bridge.jdbcConnect(url, info, null, null);
+        if (attempt != null) {
+            url = (String) attempt[0];
+            info = (Properties) attempt[1];
         }
-        return login;
+        return attempt;
     }
 
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.Enter Object[] login, @Advice.Return Object connection) {
-        if (login != null) Bridge.jdbcConnected(login[4], connection);
+    /** As {@link DriverConnectAdvice#exit}. */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    static boolean exit(@Advice.Enter Object[] attempt, @Advice.Return Object connection, @Advice.Thrown Throwable thrown,
+                        @Advice.Argument(value = 0, readOnly = false) String url,
+                        @Advice.Argument(value = 1, readOnly = false) Properties info) {
+        if (attempt == null) return false;
+        if (thrown == null) {
+            Bridge.jdbcConnected(attempt[4], connection);
+            return false;
+        }
+        if (!Bridge.jdbcRetry(attempt, thrown)) return false;
+        url = (String) attempt[0];
+        info = (Properties) attempt[1];
+        return true;
     }
 }
