@@ -50,8 +50,8 @@ public final class AgentOverhead {
                 .forks(1)
                 .warmupIterations(Integer.getInteger("veil.bench.warmup", 3))
                 .measurementIterations(Integer.getInteger("veil.bench.iterations", 5))
-                .warmupTime(TimeValue.seconds(Integer.getInteger("veil.bench.seconds", 2)))
-                .measurementTime(TimeValue.seconds(Integer.getInteger("veil.bench.seconds", 2)))
+                .warmupTime(iterationTime())
+                .measurementTime(iterationTime())
                 .jvmArgsAppend(jvmArgs)
                 .build()).run();
         Map<String, Result<?>> out = new HashMap<>();
@@ -60,6 +60,11 @@ public final class AgentOverhead {
             out.put(method + "/" + r.getParams().getParam(param), r.getPrimaryResult());
         }
         return out;
+    }
+
+    /** {@code -Dveil.bench.seconds} per iteration (2), or {@code -Dveil.bench.millis} for the build's smoke run. */
+    static TimeValue iterationTime() {
+        return TimeValue.milliseconds(Long.getLong("veil.bench.millis", 1000L * Integer.getInteger("veil.bench.seconds", 2)));
     }
 
     static String fmt(Result<?> r) {
