@@ -17,6 +17,7 @@ import java.util.Set;
  */
 final class Candidates {
     private final Class<? extends InstrumentationModule> module;
+    /** Internal names ({@code a/b/C}), as a class about to load is named: no conversion per class. */
     private final Set<String> types = new HashSet<>();
     private final Map<String, List<String>> methods = new HashMap<>();
     private final Set<String> superTypes = new HashSet<>();
@@ -31,7 +32,7 @@ final class Candidates {
 
     /** Classes with one of these binary names. */
     Candidates named(String... names) {
-        types.addAll(Set.of(names));
+        for (String n : names) types.add(n.replace('.', '/'));
         return this;
     }
 
@@ -74,7 +75,7 @@ final class Candidates {
     }
 
     boolean matches(Class<?> type) {
-        if (types.contains(type.getName())) return true;
+        if (types.contains(type.getName().replace('.', '/'))) return true;
         if (superTypes.isEmpty()) return false;
         Deque<Class<?>> todo = new ArrayDeque<>();
         todo.add(type);

@@ -49,6 +49,11 @@ public final class ClassShape extends ClassVisitor {
 
     String methodDescriptor(int i) { return descriptors.get(i); }
 
-    /** Whether it declares a concrete method {@code nameAndDescriptor}, e.g. {@code getMessage()Ljava/lang/String;}. */
-    public boolean declares(String nameAndDescriptor) { return concrete.contains(nameAndDescriptor); }
+    /** Whether it declares a concrete method among {@code namesAndDescriptors}, e.g. {@code getMessage()Ljava/lang/String;}. */
+    public boolean declaresAny(Set<String> namesAndDescriptors) {
+        for (String m : concrete) {
+            if (namesAndDescriptors.contains(m)) return true;
+        }
+        return false;
+    }
 }

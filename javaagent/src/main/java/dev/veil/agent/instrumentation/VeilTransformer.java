@@ -40,7 +40,7 @@ final class VeilTransformer implements ClassFileTransformer {
             for (ClassRewrite r : rewrites) {
                 if (r.wants(name, shape, loader)) result = rewrite(r, result == null ? classFile : result);
             }
-            if (candidates.matches(name.replace('/', '.'), shape)) {
+            if (candidates.matches(name, shape)) {
                 ClassFileTransformer byteBuddy = modules.transformer();
                 byte[] out = byteBuddy == null ? null
                         : byteBuddy.transform(module, loader, name, redefined, domain, result == null ? classFile : result);

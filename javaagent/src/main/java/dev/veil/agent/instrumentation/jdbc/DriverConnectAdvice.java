@@ -1,14 +1,12 @@
 package dev.veil.agent.instrumentation.jdbc;
 
 import dev.veil.agent.bootstrap.Bridge;
-import java.sql.Connection;
 import java.sql.Driver;
 import java.util.Properties;
 import net.bytebuddy.asm.Advice;
 
 /**
- * {@code Driver#connect}: swap placeholders in the URL and properties; note guarded connections; repeat the
- * connect (with the value fetched again) when the database refuses an injected login.
+ * {@code Driver#connect}: swap placeholders in the URL and properties (its exit is {@link RepeatRefusedConnect}).
  */
 public final class DriverConnectAdvice {
     private DriverConnectAdvice() {}
@@ -31,21 +29,5 @@ public final class DriverConnectAdvice {
             info = (Properties) attempt[1];
         }
         return attempt;
-    }
-
-    /** True repeats the method body (not the enter advice) with the arguments set here. */
-    @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-    static boolean exit(@Advice.Enter Object[] attempt, @Advice.Return Connection connection, @Advice.Thrown Throwable thrown,
-                        @Advice.Argument(value = 0, readOnly = false) String url,
-                        @Advice.Argument(value = 1, readOnly = false) Properties info) {
-        if (attempt == null) return false;
-        if (thrown == null) {
-            Bridge.jdbcConnected(attempt[4], connection);
-            return false;
-        }
-        if (!Bridge.jdbcRetry(attempt, thrown)) return false;
-        url = (String) attempt[0];
-        info = (Properties) attempt[1];
-        return true;
     }
 }

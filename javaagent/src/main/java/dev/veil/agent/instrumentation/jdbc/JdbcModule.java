@@ -43,7 +43,7 @@ public final class JdbcModule implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(declaring("connect").and(implementing("java.sql.Driver")))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(DriverConnectAdvice.class)
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(DriverConnectAdvice.class, RepeatRefusedConnect.class)
                         .on(named("connect").and(not(isStatic())).and(takesArguments(String.class, Properties.class)))))
                 .type(named("org.h2.jdbc.JdbcConnection"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2ConnectionAdvice.class)
@@ -52,7 +52,7 @@ public final class JdbcModule implements InstrumentationModule {
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2DataSourceRetryAdvice.class)
                         .on(namedOneOf("getConnection", "getXAConnection").and(not(isStatic())))))
                 .type(named("org.sqlite.JDBC"))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqliteConnectAdvice.class)
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqliteConnectAdvice.class, RepeatRefusedConnect.class)
                         .on(named("createConnection").and(isStatic()).and(takesArguments(String.class, Properties.class)))))
                 .type(declaring(CONNECTION_SQL).and(implementing("java.sql.Connection")))
                 .transform((b, type, loader, module, domain) -> b

@@ -18,20 +18,4 @@ public final class SqliteConnectAdvice {
         }
         return attempt;
     }
-
-    /** As {@link DriverConnectAdvice#exit}. */
-    @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-    static boolean exit(@Advice.Enter Object[] attempt, @Advice.Return Object connection, @Advice.Thrown Throwable thrown,
-                        @Advice.Argument(value = 0, readOnly = false) String url,
-                        @Advice.Argument(value = 1, readOnly = false) Properties info) {
-        if (attempt == null) return false;
-        if (thrown == null) {
-            Bridge.jdbcConnected(attempt[4], connection);
-            return false;
-        }
-        if (!Bridge.jdbcRetry(attempt, thrown)) return false;
-        url = (String) attempt[0];
-        info = (Properties) attempt[1];
-        return true;
-    }
 }

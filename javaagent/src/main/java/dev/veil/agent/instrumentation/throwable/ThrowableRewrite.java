@@ -2,6 +2,7 @@ package dev.veil.agent.instrumentation.throwable;
 
 import dev.veil.agent.instrumentation.ClassRewrite;
 import dev.veil.agent.instrumentation.ClassShape;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,13 +26,19 @@ public final class ThrowableRewrite implements ClassRewrite {
             "toString()Ljava/lang/String;");
     /** Methods the bridge may print for, scrubbed, instead of the original. */
     private static final Set<String> PRINT = Set.of("printStackTrace(Ljava/io/PrintStream;)V", "printStackTrace(Ljava/io/PrintWriter;)V");
+    private static final Set<String> HOOKED = union(TEXT, PRINT);
+    /**
+     * Throwable's own {@code getLocalizedMessage} and {@code toString} only pass {@code getMessage()} on (after the
+     * class name): scrubbing them again would scan every message twice.
+     */
+    private static final Set<String> PASSED_ON = Set.of("getLocalizedMessage()Ljava/lang/String;", "toString()Ljava/lang/String;");
     /** Superclasses of most exceptions, known without loading anything. */
     private static final Set<String> THROWABLES = Set.of("java/lang/Throwable", "java/lang/Exception",
             "java/lang/RuntimeException", "java/lang/Error", "java/io/IOException");
 
     @Override
     public boolean wants(String name, ClassShape shape, ClassLoader loader) {
-        if (TEXT.stream().noneMatch(shape::declares) && PRINT.stream().noneMatch(shape::declares)) return false;
+        if (!shape.declaresAny(HOOKED)) return false;
         if (name.equals("java/lang/Throwable") || THROWABLES.contains(shape.superName())) return true;
         if (shape.superName() == null) return false;
         try {
@@ -56,13 +63,21 @@ public final class ThrowableRewrite implements ClassRewrite {
     @Override
     public ClassVisitor rewrite(ClassVisitor next) {
         return new ClassVisitor(Opcodes.ASM9, next) {
+            private boolean throwable;
+
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+                throwable = name.equals("java/lang/Throwable");
+                super.visit(version, access, name, signature, superName, interfaces);
+            }
+
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
                 String method = name + descriptor;
                 if ((access & Opcodes.ACC_ABSTRACT) != 0) return mv;
                 if (PRINT.contains(method)) return printsScrubbed(mv);
-                if (!TEXT.contains(method)) return mv;
+                if (!TEXT.contains(method) || throwable && PASSED_ON.contains(method)) return mv;
                 return new MethodVisitor(Opcodes.ASM9, mv) {
                     @Override
                     public void visitInsn(int opcode) {
@@ -75,6 +90,12 @@ public final class ThrowableRewrite implements ClassRewrite {
                 };
             }
         };
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     /** {@code if (Bridge.printStackTrace(this, out)) return;} — unless the bridge is rendering this very trace. */
