@@ -125,6 +125,11 @@ public final class Detectors {
         return alwaysRun.length > 0 || keywords.findAll(text, from, to, null) != null;
     }
 
+    /** As {@link #mayMatch(byte[], int, int)}, for chars. */
+    boolean mayMatch(char[] text, int from, int to) {
+        return alwaysRun.length > 0 || keywords.containsAny(text, from, to);
+    }
+
     /** Spans to redact (ids are detector indexes), or null if none. */
     Matches find(CharSequence text) {
         Matches hits = keywords.findAll(text, 0, text.length(), null);

@@ -12,10 +12,17 @@ import java.util.List;
  * {@code m} be the shortest literal. The text is sampled every {@code stride = m - q + 1} positions;
  * any occurrence of a literal covers exactly one sample whose q-gram starts in the first {@code stride}
  * positions of any chosen window of {@code m} units inside the literal. Each literal therefore enters
- * those {@code stride} q-grams of one window into a bit filter and a bucket table keyed by the same hash. Clean text costs
- * one hash and one bit test per {@code stride} units (for 20-char secrets, one per 16 chars); a filter
- * hit looks up the bucket and verifies candidates exactly. Matching works on the low 8 bits of each
- * unit for hashing, so chars (Latin-1 or not) and UTF-8 bytes share one index; verification is exact.
+ * those {@code stride} q-grams of one window into a bit filter and a bucket table keyed by the same hash.
+ * Clean text costs one hash and one bit test per {@code stride} units (for 20-char secrets, one per 6);
+ * a filter hit looks up the bucket and verifies candidates exactly. The window is the literal's rarest in
+ * log text (by letter frequencies) among its start, middle and end, or among all windows of a short
+ * literal, weighed against bucket load: with 3-char detector keywords the text is sampled every second
+ * position by 2-grams, so {@code -----BEGIN} is indexed by {@code EGI} rather than {@code ---}.
+ *
+ * <p>Keys are the low 8 bits of each unit, so chars (Latin-1 or not) and UTF-8 bytes share one index;
+ * verification is exact. 2-grams index the filter directly (an exact 64-Kbit table), longer q-grams by
+ * hash. A literal that ignores case enters every ASCII case variant of its q-grams, so the text is read as
+ * it is, without folding.
  *
  * <p>Immutable and thread-safe once built. Literals are added through {@link Builder}.
  */
@@ -23,6 +30,10 @@ public final class LiteralIndex {
     private static final int CHARS = 1;
     private static final int BYTES = 2;
     private static final int MAX_STRIDE = 16;
+    /** Literals with at most this many windows have all of them considered; longer ones three. */
+    private static final int ALL_WINDOWS = 16;
+    /** Rough per-mille frequencies of a to z in English, for {@link #frequency}. */
+    private static final int[] LETTERS = {82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24, 67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1};
 
     /** Collects literals; {@link #add} returns the id reported for that literal's matches. */
     public static final class Builder {
@@ -74,17 +85,19 @@ public final class LiteralIndex {
     private final int[] kinds;
     private final boolean[] ignoreCase;
     private final int[] ids;
-    /** Per low byte of a unit, what the hash uses: the byte, ASCII-lower-cased if any literal ignores case. */
-    private final int[] unitHash = new int[256];
     private final int minLength;
     private final int maxLength;
     private final int q;
     private final int stride;
     private final long[] filter;
+    /** Filter bit of a q-gram: {@code key * filterMultiplier >>> filterShift}; the key itself for 1- and 2-grams. */
+    private final int filterMultiplier;
     private final int filterShift;
     private final int bucketShift;
     private final int[] bucketStart;
     private final int[] bucketLiteral;
+    /** The q-gram each entry was filed under: a bucket shared with other q-grams is passed over cheaply. */
+    private final int[] bucketKey;
     /** Where the sampled q-gram sits inside the literal: a match starts that far before the sample. */
     private final int[] bucketOffset;
 
@@ -94,56 +107,50 @@ public final class LiteralIndex {
         kinds = new int[n];
         ignoreCase = new boolean[n];
         ids = new int[n];
-        boolean anyFold = false;
         int min = Integer.MAX_VALUE;
         int max = 0;
         for (int i = 0; i < n; i++) {
             kinds[i] = b.kinds.get(i);
             ignoreCase[i] = b.folds.get(i);
             ids[i] = b.ids.get(i);
-            anyFold |= ignoreCase[i];
             min = Math.min(min, literals[i].length);
             max = Math.max(max, literals[i].length);
         }
-        for (int c = 0; c < 256; c++) {
-            unitHash[c] = anyFold ? foldAscii(c) : c;
-        }
         minLength = n == 0 ? 0 : min;
         maxLength = max;
-        q = min >= 12 ? 4 : min >= 6 ? 3 : Math.min(2, Math.max(1, minLength));
+        q = minLength >= 12 ? 4 : minLength >= 6 ? 3 : Math.max(1, Math.min(2, minLength));
         stride = Math.max(1, Math.min(MAX_STRIDE, minLength - q + 1));
 
-        long entries = Math.max(1L, (long) n * stride);
-        int filterBits = clamp(log2Ceil(entries * 32), 12, 25);
+        long entries = 1;
+        for (int i = 0; i < n; i++) {
+            entries += (long) stride << (ignoreCase[i] ? q : 0);
+        }
+        int filterBits = q <= 2 ? 16 : clamp(log2Ceil(entries * 64), 15, 25);
         int bucketBits = clamp(log2Ceil(entries), 6, Math.min(22, filterBits));
         filter = new long[1 << (filterBits - 6)];
+        filterMultiplier = q <= 2 ? 1 << 16 : 0x9E3779B1;
         filterShift = 32 - filterBits;
         bucketShift = 32 - bucketBits;
 
-        // Each literal is indexed by one window of minLength units; pick, among its start, middle and
-        // end, the window whose q-grams land in the least loaded buckets, so literals sharing a prefix
-        // (veil:cred-1, veil:cred-2, ...) do not all pile into one bucket.
-        int[] window = new int[n];
         int[] load = new int[1 << bucketBits];
+        int[] entryHash = new int[(int) entries];
+        int[] entryKey = new int[entryHash.length];
+        int[] entryLiteral = new int[entryHash.length];
+        int[] entryOffset = new int[entryHash.length];
+        int count = 0;
         for (int i = 0; i < n; i++) {
-            int last = literals[i].length - minLength;
-            int best = 0;
-            long bestCost = Long.MAX_VALUE;
-            for (int w : new int[] {0, last / 2, last}) {
-                long cost = 0;
-                for (int off = 0; off < stride; off++) {
-                    cost += load[mix(key(literals[i], w + off)) >>> bucketShift];
+            int w = window(literals[i], ignoreCase[i], load);
+            for (int off = w; off < w + stride; off++) {
+                int key = key(literals[i], off);
+                for (int variant : ignoreCase[i] ? caseVariants(key) : new int[] {key}) {
+                    int bit = variant * filterMultiplier >>> filterShift;
+                    filter[bit >>> 6] |= 1L << bit;
+                    entryHash[count] = mix(variant);
+                    load[entryHash[count] >>> bucketShift]++;
+                    entryKey[count] = variant;
+                    entryLiteral[count] = i;
+                    entryOffset[count++] = off;
                 }
-                if (cost < bestCost) {
-                    bestCost = cost;
-                    best = w;
-                }
-            }
-            window[i] = best;
-            for (int off = 0; off < stride; off++) {
-                int h = mix(key(literals[i], best + off));
-                load[h >>> bucketShift]++;
-                filter[h >>> filterShift >>> 6] |= 1L << (h >>> filterShift);
             }
         }
         bucketStart = new int[load.length + 1];
@@ -151,15 +158,71 @@ public final class LiteralIndex {
             bucketStart[i + 1] = bucketStart[i] + load[i];
         }
         int[] next = Arrays.copyOf(bucketStart, load.length);
-        bucketLiteral = new int[bucketStart[load.length]];
-        bucketOffset = new int[bucketLiteral.length];
-        for (int i = 0; i < n; i++) {
-            for (int off = 0; off < stride; off++) {
-                int slot = next[mix(key(literals[i], window[i] + off)) >>> bucketShift]++;
-                bucketLiteral[slot] = i;
-                bucketOffset[slot] = window[i] + off;
+        bucketLiteral = new int[count];
+        bucketKey = new int[count];
+        bucketOffset = new int[count];
+        for (int e = 0; e < count; e++) {
+            int slot = next[entryHash[e] >>> bucketShift]++;
+            bucketLiteral[slot] = entryLiteral[e];
+            bucketKey[slot] = entryKey[e];
+            bucketOffset[slot] = entryOffset[e];
+        }
+    }
+
+    /**
+     * The window of {@code minLength} units to index {@code lit} by: the one whose sampled q-grams are
+     * least likely in text, each weighed by its bucket's load so literals sharing a prefix (veil:cred-1,
+     * veil:cred-2, ...) do not all pile into one bucket.
+     */
+    private int window(char[] lit, boolean fold, int[] load) {
+        int last = lit.length - minLength;
+        int[] windows = last < ALL_WINDOWS ? null : new int[] {0, last / 2, last};
+        int best = 0;
+        double bestCost = Double.MAX_VALUE;
+        for (int k = 0; k <= (windows == null ? last : 2); k++) {
+            int w = windows == null ? k : windows[k];
+            double cost = 0;
+            for (int off = w; off < w + stride; off++) {
+                double p = 1;
+                for (int i = 0; i < q; i++) {
+                    p *= frequency(lit[off + i], fold);
+                }
+                cost += p * (1 + load[mix(key(lit, off)) >>> bucketShift]);
+            }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = w;
             }
         }
+        return best;
+    }
+
+    /** A rough frequency of {@code unit} in log text (letters as in English, lower case dominating). */
+    private static double frequency(char unit, boolean fold) {
+        double upper = 0.005;
+        if (unit >= 'a' && unit <= 'z' || fold && unit >= 'A' && unit <= 'Z') {
+            return LETTERS[(unit | 0x20) - 'a'] / 1000.0 + (fold ? upper : 0);
+        }
+        if (unit >= 'A' && unit <= 'Z') {
+            return upper;
+        }
+        return unit == ' ' ? 0.15 : unit >= '0' && unit <= '9' || ".-:/".indexOf(unit) >= 0 ? 0.02 : 0.01;
+    }
+
+    /** Every ASCII case variant of the q-gram {@code key} (one byte per unit). */
+    private int[] caseVariants(int key) {
+        int[] out = {key};
+        for (int i = 0; i < q; i++) {
+            int c = key >>> (8 * i) & 0xFF;
+            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+                int[] more = Arrays.copyOf(out, out.length * 2);
+                for (int v = 0; v < out.length; v++) {
+                    more[out.length + v] = out[v] ^ 0x20 << (8 * i);
+                }
+                out = more;
+            }
+        }
+        return out;
     }
 
     /** Length of the longest literal, 0 if none. */
@@ -176,14 +239,13 @@ public final class LiteralIndex {
     }
 
     private int key(char[] s, int pos) {
-        int[] u = unitHash;
-        int k = u[s[pos] & 0xFF];
+        int k = s[pos] & 0xFF;
         if (q > 1) {
-            k = k << 8 | u[s[pos + 1] & 0xFF];
+            k = k << 8 | s[pos + 1] & 0xFF;
             if (q > 2) {
-                k = k << 8 | u[s[pos + 2] & 0xFF];
+                k = k << 8 | s[pos + 2] & 0xFF;
                 if (q > 3) {
-                    k = k << 8 | u[s[pos + 3] & 0xFF];
+                    k = k << 8 | s[pos + 3] & 0xFF;
                 }
             }
         }
@@ -191,16 +253,17 @@ public final class LiteralIndex {
     }
 
     private int key(byte[] s, int pos) {
-        int k = 0;
-        for (int i = 0; i < q; i++) {
-            k = k << 8 | unitHash[s[pos + i] & 0xFF];
+        int k = s[pos] & 0xFF;
+        if (q > 1) {
+            k = k << 8 | s[pos + 1] & 0xFF;
+            if (q > 2) {
+                k = k << 8 | s[pos + 2] & 0xFF;
+                if (q > 3) {
+                    k = k << 8 | s[pos + 3] & 0xFF;
+                }
+            }
         }
         return k;
-    }
-
-    private boolean maybe(int h) {
-        int bit = h >>> filterShift;
-        return (filter[bit >>> 6] & 1L << bit) != 0;
     }
 
     private static boolean sameUnit(int textUnit, char lit, boolean fold) {
@@ -236,10 +299,15 @@ public final class LiteralIndex {
         }
         char[] chars = Chars.of(text);
         try {
-            return scan(chars, 0, text.length(), null, true) != null;
+            return containsAny(chars, 0, text.length());
         } finally {
             Chars.release(chars, text.length(), false);
         }
+    }
+
+    /** True if any literal occurs in {@code text[from, to)}. */
+    boolean containsAny(char[] text, int from, int to) {
+        return literals.length > 0 && to - from >= minLength && scan(text, from, to, null, true) != null;
     }
 
     /**
@@ -266,16 +334,13 @@ public final class LiteralIndex {
         if (literals.length == 0) {
             return into;
         }
-        for (int pos = from + stride - 1; pos <= to - q; pos += stride) {
-            int h = mix(key(text, pos));
-            if (!maybe(h)) {
-                continue;
-            }
-            int b = h >>> bucketShift;
+        for (int pos = candidate(text, from + stride - 1, to - q); pos >= 0; pos = candidate(text, pos + stride, to - q)) {
+            int key = key(text, pos);
+            int b = mix(key) >>> bucketShift;
             for (int e = bucketStart[b], end = bucketStart[b + 1]; e < end; e++) {
                 int lit = bucketLiteral[e];
                 int start = pos - bucketOffset[e];
-                if ((kinds[lit] & BYTES) != 0 && start >= from && start + literals[lit].length <= to
+                if (bucketKey[e] == key && (kinds[lit] & BYTES) != 0 && start >= from && start + literals[lit].length <= to
                         && matchesAt(text, start, lit)) {
                     into = Matches.add(into, ids[lit], start, start + literals[lit].length);
                 }
@@ -287,16 +352,13 @@ public final class LiteralIndex {
     private static final Matches FOUND = new Matches();
 
     private Matches scan(char[] text, int from, int to, Matches into, boolean firstOnly) {
-        for (int pos = from + stride - 1; pos <= to - q; pos += stride) {
-            int h = mix(key(text, pos));
-            if (!maybe(h)) {
-                continue;
-            }
-            int b = h >>> bucketShift;
+        for (int pos = candidate(text, from + stride - 1, to - q); pos >= 0; pos = candidate(text, pos + stride, to - q)) {
+            int key = key(text, pos);
+            int b = mix(key) >>> bucketShift;
             for (int e = bucketStart[b], end = bucketStart[b + 1]; e < end; e++) {
                 int lit = bucketLiteral[e];
                 int start = pos - bucketOffset[e];
-                if ((kinds[lit] & CHARS) != 0 && start >= from && start + literals[lit].length <= to
+                if (bucketKey[e] == key && (kinds[lit] & CHARS) != 0 && start >= from && start + literals[lit].length <= to
                         && matchesAt(text, start, lit)) {
                     if (firstOnly) {
                         return FOUND;
@@ -306,5 +368,54 @@ public final class LiteralIndex {
             }
         }
         return into;
+    }
+
+    /**
+     * The first sampled position from {@code pos} (stepping by the stride) up to {@code last} whose q-gram
+     * passes the filter, or -1. Kept apart from verification so this loop, where clean text spends its
+     * time, stays tight.
+     */
+    private int candidate(char[] text, int pos, int last) {
+        long[] f = filter;
+        if (q == 2) { // detector keywords: the same loop with the key inlined runs about a third faster
+            for (; pos <= last; pos += stride) {
+                int bit = (text[pos] & 0xFF) << 8 | text[pos + 1] & 0xFF;
+                if ((f[bit >>> 6] & 1L << bit) != 0) {
+                    return pos;
+                }
+            }
+            return -1;
+        }
+        int multiplier = filterMultiplier;
+        int shift = filterShift;
+        for (; pos <= last; pos += stride) {
+            int bit = key(text, pos) * multiplier >>> shift;
+            if ((f[bit >>> 6] & 1L << bit) != 0) {
+                return pos;
+            }
+        }
+        return -1;
+    }
+
+    private int candidate(byte[] text, int pos, int last) {
+        long[] f = filter;
+        if (q == 2) { // detector keywords: the same loop with the key inlined runs about a third faster
+            for (; pos <= last; pos += stride) {
+                int bit = (text[pos] & 0xFF) << 8 | text[pos + 1] & 0xFF;
+                if ((f[bit >>> 6] & 1L << bit) != 0) {
+                    return pos;
+                }
+            }
+            return -1;
+        }
+        int multiplier = filterMultiplier;
+        int shift = filterShift;
+        for (; pos <= last; pos += stride) {
+            int bit = key(text, pos) * multiplier >>> shift;
+            if ((f[bit >>> 6] & 1L << bit) != 0) {
+                return pos;
+            }
+        }
+        return -1;
     }
 }

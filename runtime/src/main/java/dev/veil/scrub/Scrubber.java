@@ -281,6 +281,9 @@ public final class Scrubber {
         }
         try {
             Values v = registry.values;
+            if (!mayNeedScrub(v, text)) {
+                return text;
+            }
             String out = text;
             Matches m = v.index.findAll(text, 0, text.length(), null);
             if (m != null) {
@@ -304,6 +307,9 @@ public final class Scrubber {
         }
         try {
             Values v = registry.values;
+            if (!mayNeedScrub(v, sb)) {
+                return false;
+            }
             boolean changed = false;
             Matches m = v.index.findAll(sb, 0, sb.length(), null);
             if (m != null) {
@@ -322,6 +328,19 @@ public final class Scrubber {
             sb.append(SCRUB_FAILED);
             return true;
         }
+    }
+
+    /** False if no value and no detector keyword occurs in {@code text}: checked on one copy, allocating nothing. */
+    private boolean mayNeedScrub(Values v, CharSequence text) {
+        int n = text.length();
+        char[] chars = Chars.of(text);
+        boolean found = true;
+        try {
+            found = v.index.containsAny(chars, 0, n) || detectors.mayMatch(chars, 0, n);
+        } finally {
+            Chars.release(chars, n, found);
+        }
+        return found;
     }
 
     /** Scrubs UTF-8 bytes; the same array if nothing matched, else a new one. */

@@ -43,6 +43,42 @@ class LiteralIndexTest {
     }
 
     @Test
+    void ignoringCaseFindsExactlyWhatANaiveSearchFinds() {
+        Random rnd = new Random(12);
+        for (int round = 0; round < 200; round++) {
+            List<String> literals = new ArrayList<>();
+            List<Boolean> folds = new ArrayList<>();
+            for (int i = 0, n = 1 + rnd.nextInt(30); i < n; i++) {
+                literals.add(DetectorsTest.r("abcAB-:_é", 2 + rnd.nextInt(10)));
+                folds.add(rnd.nextBoolean());
+            }
+            LiteralIndex.Builder b = new LiteralIndex.Builder();
+            for (int i = 0; i < literals.size(); i++) {
+                b.add(literals.get(i), folds.get(i));
+            }
+            LiteralIndex index = b.build();
+            StringBuilder text = new StringBuilder();
+            while (text.length() < 300) {
+                String piece = rnd.nextInt(3) == 0 ? literals.get(rnd.nextInt(literals.size())) : DetectorsTest.r("abcABC-:_é ", 1 + rnd.nextInt(9));
+                text.append(rnd.nextBoolean() ? piece.toUpperCase(java.util.Locale.ROOT).replace('É', 'é') : piece);
+            }
+            String t = text.toString();
+            TreeSet<String> expected = new TreeSet<>();
+            for (int id = 0; id < literals.size(); id++) {
+                String l = literals.get(id);
+                for (int at = 0; at + l.length() <= t.length(); at++) {
+                    if (t.regionMatches(folds.get(id), at, l, 0, l.length())) {
+                        expected.add(id + "@" + at);
+                    }
+                }
+            }
+            assertEquals(expected, spans(index.findAll(t, 0, t.length(), null), null), "round " + round);
+            byte[] utf8 = t.getBytes(StandardCharsets.UTF_8);
+            assertEquals(expected, spans(index.findAll(utf8, 0, utf8.length, null), t), "bytes, round " + round);
+        }
+    }
+
+    @Test
     void ignoreCaseAndEmptyIndex() {
         LiteralIndex.Builder b = new LiteralIndex.Builder();
         b.add("secret_access", true);
