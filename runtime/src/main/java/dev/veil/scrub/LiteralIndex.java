@@ -17,7 +17,7 @@ import java.util.List;
  * a filter hit looks up the bucket and verifies candidates exactly. The window is the literal's rarest in
  * log text (by letter frequencies) among its start, middle and end, or among all windows of a short
  * literal, weighed against bucket load: with 3-char detector keywords the text is sampled every second
- * position by 2-grams, so {@code -----BEGIN} is indexed by {@code EGI} rather than {@code ---}.
+ * position by 2-grams, so {@code -----BEGIN} is indexed by its letters rather than its dashes.
  *
  * <p>Keys are the low 8 bits of each unit, so chars (Latin-1 or not) and UTF-8 bytes share one index;
  * verification is exact. 2-grams index the filter directly (an exact 64-Kbit table), longer q-grams by
