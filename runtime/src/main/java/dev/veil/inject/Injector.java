@@ -122,8 +122,9 @@ public final class Injector {
         List<Decision> decisions = new ArrayList<>(allowed.values());
         Map<String, String> values = new HashMap<>();
         for (Decision d : decisions) values.put(d.credential().placeholder(), fetch(d));
+        JdbcLogin swapped = login(new JdbcLogin.Given(url, info == null ? null : JdbcUrls.copy(info), user, password), decisions, values);
         for (Decision d : decisions) record("inject", d);
-        return login(new JdbcLogin.Given(url, info == null ? null : JdbcUrls.copy(info), user, password), decisions, values);
+        return swapped;
     }
 
     /**
@@ -159,7 +160,8 @@ public final class Injector {
         }
     }
 
-    private JdbcLogin login(JdbcLogin.Given given, List<Decision> decisions, Map<String, String> values) {
+    private JdbcLogin login(JdbcLogin.Given given, List<Decision> decisions, Map<String, String> values)
+            throws VeilDeniedException {
         Properties props = given.info == null ? null : JdbcUrls.copy(given.info);
         if (props != null) {
             for (String name : props.stringPropertyNames()) props.setProperty(name, swap(props.getProperty(name), values));
@@ -207,13 +209,35 @@ public final class Injector {
     }
 
     /**
-     * The URL's {@code ?query} is percent-decoded by the drivers that use one (pgjdbc, MySQL, MariaDB), so values
-     * go in there percent-encoded; elsewhere ({@code ;key=value}, user-info) as they are.
+     * Each value goes into the URL the way the driver reads it back: percent-encoded in user-info (MySQL decodes
+     * it) and in the {@code ?query} (pgjdbc and MySQL decode it); as it is in MariaDB's query, which Connector/J
+     * 3.x splits on '&' and never decodes (so no value holding '&' can go there), and elsewhere ({@code ;key=value}).
      */
-    private String swapUrl(String url, Map<String, String> values) {
-        int q = url == null ? -1 : url.indexOf('?');
-        if (q < 0) return swap(url, values);
-        return swap(url.substring(0, q), values) + scanner.substitute(url.substring(q), p -> {
+    private String swapUrl(String url, Map<String, String> values) throws VeilDeniedException {
+        if (url == null) return null;
+        int slashes = url.indexOf("//");
+        int from = slashes < 0 ? 0 : slashes + 2;
+        int to = slashes < 0 ? 0 : JdbcUrls.authorityEnd(url, from);
+        int q = url.indexOf('?', to);
+        if (q < 0) q = url.length();
+        String options = url.substring(q);
+        if (url.regionMatches(true, 0, "jdbc:mariadb:", 0, 13)) {
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                if (e.getValue().indexOf('&') >= 0 && options.contains(e.getKey())) {
+                    throw new VeilDeniedException("veil: the value of " + e.getKey() + " holds '&', which a jdbc:mariadb URL"
+                            + " cannot carry: give it as the password property, not in the URL");
+                }
+            }
+            options = swap(options, values);
+        } else {
+            options = swapPercentEncoded(options, values);
+        }
+        return swap(url.substring(0, from), values) + swapPercentEncoded(url.substring(from, to), values)
+                + swap(url.substring(to, q), values) + options;
+    }
+
+    private String swapPercentEncoded(String text, Map<String, String> values) {
+        return scanner.substitute(text, p -> {
             String v = values.get(p);
             return v == null ? null : Encodings.percent(v);
         });

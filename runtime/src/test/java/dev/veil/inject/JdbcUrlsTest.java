@@ -27,6 +27,26 @@ class JdbcUrlsTest {
     }
 
     @Test
+    void everyHostOfAMultiHostUrlLosesItsOwnUserInfo() {
+        // MySQL: user-info per host, ending at that host's first '@'; every host it connects to must stay visible.
+        assertEquals("jdbc:mysql://evil.example:3306,db:3306/orders",
+                JdbcUrls.withoutUserInfo("jdbc:mysql://bob:veil:db@evil.example:3306,bob:veil:db@db:3306/orders"));
+        assertEquals("jdbc:mysql://evil.example,db/orders?user=bob",
+                JdbcUrls.withoutUserInfo("jdbc:mysql://evil.example,bob:veil:db@db/orders?user=bob"));
+        assertEquals("jdbc:mysql://evil@db/orders", JdbcUrls.withoutUserInfo("jdbc:mysql://bob:veil:db@evil@db/orders"));
+        assertEquals("jdbc:mariadb://db/orders?user=bob&password=veil:db",
+                JdbcUrls.withoutUserInfo("jdbc:mariadb://db/orders?user=bob&password=veil:db"));
+    }
+
+    @Test
+    void userInfoUserWinsAndHostsMustAgree() {
+        assertEquals("bob", JdbcUrls.user("jdbc:mysql://bob:veil:db@db/orders?user=alice"));
+        assertEquals("bob", JdbcUrls.user("jdbc:mysql://bob:veil:db@h1,bob@h2,h3/orders"));
+        assertNull(JdbcUrls.user("jdbc:mysql://bob:veil:db@h1,root:veil:db@h2/orders?user=bob"));
+        assertEquals("bob", JdbcUrls.user("jdbc:mariadb://h1,h2/orders?password=veil:db&user=bob"));
+    }
+
+    @Test
     void copyFlattensDefaultsAndLeavesTheOriginal() {
         Properties defaults = new Properties();
         defaults.setProperty("user", "bob");
