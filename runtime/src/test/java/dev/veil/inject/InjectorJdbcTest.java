@@ -79,7 +79,8 @@ class InjectorJdbcTest {
         assertEquals(PG + "?user=agent_rw&password=" + Encodings.percent(ORDERS) + "&ssl=false", login.url(), "percent-encoded in a query");
 
         login = inj.jdbc("jdbc:postgresql://agent_rw:veil:orders@localhost:5432/orders", null, null, null);
-        assertEquals("jdbc:postgresql://agent_rw:" + ORDERS + "@localhost:5432/orders", login.url());
+        assertEquals("jdbc:postgresql://agent_rw:" + Encodings.percent(ORDERS) + "@localhost:5432/orders", login.url(),
+                "percent-encoded in user-info, which MySQL decodes");
         assertEquals(PG, login.destination(), "decided without the user-info");
 
         login = inj.jdbc(PG, props("user", "veil:db-user", "password", "plain"), null, null);
