@@ -89,6 +89,8 @@ public final class Engine {
      * @throws IOException (a {@link VeilDeniedException}) when the request must not be sent
      */
     public String http(String method, String url, String part, String text) throws IOException {
+        // Most header values hold nothing of Veil's: skip parsing the URL for each of them.
+        if (!injector.involves(text)) return text;
         return injector.http(method, URI.create(url), HttpGrant.Part.valueOf(part.toUpperCase(Locale.ROOT)), text);
     }
 

@@ -84,6 +84,12 @@ public final class Injector {
         return out;
     }
 
+    /** Whether {@link #http} could change or refuse {@code text}: false for text with no placeholder and no real value. */
+    public boolean involves(String text) {
+        return text != null && !text.isEmpty()
+                && (scanner.mayContain(text) || rules.blockRealSecrets() && !scrubber.placeholdersIn(text).isEmpty());
+    }
+
     /**
      * A JDBC login about to be made, with placeholders (in the URL, the user, the password or any connection
      * property) swapped for real values; null when there is none. {@code info} is never changed: the result

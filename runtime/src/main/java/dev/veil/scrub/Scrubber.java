@@ -2,6 +2,7 @@ package dev.veil.scrub;
 
 import dev.veil.rules.ScrubSettings;
 import java.io.ByteArrayOutputStream;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -143,6 +144,8 @@ public final class Scrubber {
 
     private boolean update(String placeholder, char[] value, boolean replaceOld) {
         synchronized (registry) {
+            // Every injection registers its value again: a value already known must not cost a rebuild.
+            if (!replaceOld && isRegistered(placeholder, value)) return true;
             boolean accepted = add(placeholder, value, replaceOld);
             rebuild();
             return accepted;
@@ -173,6 +176,15 @@ public final class Scrubber {
         }
         list.add(Encodings.all(raw).toArray(new String[0]));
         return true;
+    }
+
+    private boolean isRegistered(String placeholder, char[] value) {
+        List<String[]> list = registry.registered.get(placeholder);
+        if (list == null) return false;
+        for (String[] forms : list) {
+            if (forms[0].length() == value.length && forms[0].contentEquals(CharBuffer.wrap(value))) return true;
+        }
+        return false;
     }
 
     private void rebuild() {

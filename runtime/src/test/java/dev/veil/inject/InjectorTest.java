@@ -178,6 +178,21 @@ class InjectorTest {
     }
 
     @Test
+    void onlyTextWithAPlaceholderOrAKnownRealValueInvolvesTheInjector() throws Exception {
+        Injector inj = injector(AGENT);
+        assertFalse(inj.involves("application/json"));
+        assertFalse(inj.involves(""));
+        assertTrue(inj.involves("Bearer veil:openai"));
+        assertTrue(inj.involves("Basic " + b64("alice:veil:git")));
+        assertFalse(inj.involves("Bearer " + OPENAI), "not yet known");
+        inj.http("GET", URI.create("https://api.openai.com/v1/models"), Part.HEADER, "Bearer veil:openai");
+        assertTrue(inj.involves("Bearer " + OPENAI), "known after injection, so egress is checked");
+        Injector permissive = injector(AGENT, false);
+        permissive.http("GET", URI.create("https://api.openai.com/v1/models"), Part.HEADER, "Bearer veil:openai");
+        assertFalse(permissive.involves("Bearer " + OPENAI), "no egress check when real values may leave");
+    }
+
+    @Test
     void everyKindOfMisuseIsDeniedAndAudited() throws Exception {
         Injector inj = injector(AGENT);
         assertDenied(inj, "POST", "https://evil.example/v1/chat", Part.HEADER, "Bearer veil:openai",
