@@ -226,6 +226,8 @@ class JdbcMariaDbTest {
         byte[] logged = Files.readAllBytes(generalLog());
         String general = new String(logged, (int) logFrom, logged.length - (int) logFrom, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(general.contains("SELECT item FROM items WHERE id = 3"), "the general log records statements:\n" + general);
+        assertTrue(general.lines().anyMatch(l -> l.contains("Prepare") && l.contains("SELECT item FROM items WHERE id = 3")),
+                "useServerPrepStmts prepared on the server:\n" + general);
         assertFalse(general.contains("evil"), "a write reached the server:\n" + general);
         try (Connection c = DriverManager.getConnection(orders, "agent_rw", RW_PW); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT GROUP_CONCAT(id, ':', item ORDER BY id) FROM items")) {
