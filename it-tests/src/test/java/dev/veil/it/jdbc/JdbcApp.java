@@ -10,7 +10,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import com.mysql.cj.jdbc.MysqlDataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteDataSource;
 
@@ -19,7 +22,8 @@ import org.sqlite.SQLiteDataSource;
  * (placeholders) it is given, and runs SQL. Each argument is {@code label|via|url|user|password|sql...};
  * each outcome is printed as {@code label CONNECTED}, {@code label#i OK <first value>} or
  * {@code label ... ERR <SQLState> <message>}. SQL prefixes choose the statement path:
- * {@code prep:}, {@code call:}, {@code native:}, {@code batch:}, {@code update:}, {@code setrw:}; none is Statement.execute.
+ * {@code prep:}, {@code call:}, {@code native:}, {@code batch:}, {@code update:}, {@code large:} (executeLargeUpdate),
+ * {@code setrw:}; none is Statement.execute.
  * With {@code -Djdbcapp.verbose=true} it also shows what could leak a password: pgjdbc's own logging (JUL, FINEST)
  * and DriverManager's log on stderr, {@code label SHOW} with the connection's and pool's toString and the URL the
  * driver reports, and the full stack trace of every failure.
@@ -71,8 +75,14 @@ public final class JdbcApp {
         return null;
     }
 
-    /** A pool for the hikari* paths (closed after the scenario), else nothing. */
-    private static AutoCloseable pool(String via, String url, String user, String password) {
+    /** A pool for the hikari* and mariapool paths (closed after the scenario), else nothing. */
+    private static AutoCloseable pool(String via, String url, String user, String password) throws SQLException {
+        if (via.equals("mariapool")) {
+            MariaDbPoolDataSource pool = new MariaDbPoolDataSource(url);
+            pool.setUser(user);
+            pool.setPassword(password);
+            return pool;
+        }
         if (!via.startsWith("hikari")) return () -> { };
         HikariConfig config = new HikariConfig();
         if (via.equals("hikari")) {
@@ -102,6 +112,19 @@ public final class JdbcApp {
                 SQLiteDataSource ds = new SQLiteDataSource();
                 ds.setUrl(url);
                 return ds.getConnection(user, password);
+            }
+            case "mariads": {
+                MariaDbDataSource ds = new MariaDbDataSource(url);
+                return user == null ? ds.getConnection() : ds.getConnection(user, password);
+            }
+            case "mariapool":
+                return ((MariaDbPoolDataSource) pool).getConnection();
+            case "mysqlds": {
+                MysqlDataSource ds = new MysqlDataSource();
+                ds.setUrl(url);
+                ds.setUser(user);
+                ds.setPassword(password);
+                return ds.getConnection();
             }
             case "pgds": {
                 PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -138,6 +161,10 @@ public final class JdbcApp {
             case "update":
                 try (Statement s = c.createStatement()) {
                     return "updated " + s.executeUpdate(text);
+                }
+            case "large":
+                try (Statement s = c.createStatement()) {
+                    return "updated " + s.executeLargeUpdate(text);
                 }
             case "setrw":
                 c.setReadOnly(false);

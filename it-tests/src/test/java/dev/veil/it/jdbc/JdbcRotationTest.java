@@ -142,13 +142,13 @@ class JdbcRotationTest {
         assertEquals(0, verify.exit, verify.toString());
     }
 
-    private static ChildJvm.Result cli(Path jdk, Path home, String vaultKey, String stdin, String... args) throws Exception {
+    static ChildJvm.Result cli(Path jdk, Path home, String vaultKey, String stdin, String... args) throws Exception {
         ChildJvm jvm = ChildJvm.on(jdk).env("VEIL_VAULT_KEY", vaultKey).jvmArgs("-Duser.home=" + home);
         if (stdin != null) jvm.stdin(stdin + "\n");
         return jvm.cli(args);
     }
 
-    private static void awaitAudit(Path audit, String event, CompletableFuture<ChildJvm.Result> child) throws Exception {
+    static void awaitAudit(Path audit, String event, CompletableFuture<ChildJvm.Result> child) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (System.nanoTime() < deadline) {
             if (child.isDone()) throw new AssertionError("the workload ended early:\n" + child.get());

@@ -10,7 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * An agent workload under the agent: a HikariCP pool (configured with a placeholder) serving a loop of queries
+ * An agent workload under the agent: a HikariCP pool (configured with a placeholder; on {@code args[0]} as its
+ * {@code jdbcUrl}, or as the URL of the DataSource class {@code args[4]} if given) serving a loop of queries
  * until the file {@code args[3]} exists, soft-evicting its connections every few queries so that it keeps opening
  * new ones. Prints each failure, then {@code RESULT ok=<n> failed=<n> slowestMs=<n>} and what the pool and a
  * connection show of themselves. HikariCP logs at DEBUG through Logback's default console configuration.
@@ -20,7 +21,12 @@ public final class RotationApp {
         Path stop = Path.of(args[3]);
         HikariConfig config = new HikariConfig();
         config.setPoolName("rotation");
-        config.setJdbcUrl(args[0]);
+        if (args.length > 4) {
+            config.setDataSourceClassName(args[4]);
+            config.addDataSourceProperty("url", args[0]);
+        } else {
+            config.setJdbcUrl(args[0]);
+        }
         config.setUsername(args[1]);
         config.setPassword(args[2]);
         config.setMaximumPoolSize(2);

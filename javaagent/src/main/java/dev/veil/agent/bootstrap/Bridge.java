@@ -42,6 +42,10 @@ public final class Bridge {
 
         Object[] jdbcConnect(String url, Properties info, String user, String password) throws Exception;
 
+        Object[] jdbcConnectMariaDb(Object configuration) throws Exception;
+
+        Object jdbcMariaDbConfiguration(Object given, Object[] attempt) throws Exception;
+
         boolean jdbcRetry(Object[] attempt, Throwable failure);
 
         void jdbcConnected(Object login, Object connection);
@@ -188,14 +192,43 @@ public final class Bridge {
     }
 
     /**
+     * MariaDB Connector/J 3.x's {@code connect(Configuration)} is about to run: as {@link #jdbcConnect} for the
+     * configuration's URL (as given), user and password; build what to connect with by
+     * {@link #jdbcMariaDbConfiguration}.
+     */
+    public static Object[] jdbcConnectMariaDb(Object configuration) throws Exception {
+        Handler h = handler;
+        return h == null || configuration == null ? null : h.jdbcConnectMariaDb(configuration);
+    }
+
+    /** A copy of the MariaDB configuration {@code given} with the user and password of {@code attempt}. */
+    public static Object jdbcMariaDbConfiguration(Object given, Object[] attempt) throws Exception {
+        Handler h = handler;
+        return h == null ? given : h.jdbcMariaDbConfiguration(given, attempt);
+    }
+
+    /**
+     * The end of a connect hook's method: {@code connection} opened or {@code thrown}, with {@code attempt} as
+     * {@link #jdbcConnect} returned it (or a retry refilled it). True when the connect should be repeated with the
+     * refilled {@code attempt} (see {@link #jdbcRetry}); false to end, after noting the connection a guarded login
+     * opened. Never throws.
+     */
+    public static boolean jdbcConnectEnd(Object[] attempt, Object connection, Throwable thrown) {
+        if (attempt == null) return false;
+        if (thrown != null) return jdbcRetry(attempt, thrown);
+        jdbcConnected(attempt[4], connection);
+        return false;
+    }
+
+    /**
      * A connect failed with {@code failure}: true when the database refused a login Veil injected and the connect
      * should be repeated (after a pause, if one was due) with {@code attempt}, refilled in place as
      * {@code {url, info, user, password, login}}; false to let {@code failure} through. {@code attempt} is what
      * {@link #jdbcConnect} returned, or, for a hook around another hook that injects (H2's JdbcDataSource around
      * the JdbcConnection constructor), a {@code new Object[5]} it keeps across repeats. Never throws. The pattern,
      * for any connect hook: {@code @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn =
-     * Advice.OnNonDefaultValue.class, suppress = Throwable.class)} returning {@code thrown != null && attempt != null
-     * && Bridge.jdbcRetry(attempt, thrown)} after copying the refilled arguments back.
+     * Advice.OnNonDefaultValue.class, suppress = Throwable.class)} returning {@link #jdbcConnectEnd} after copying
+     * the refilled arguments back.
      */
     public static boolean jdbcRetry(Object[] attempt, Throwable failure) {
         Handler h = handler;

@@ -2,6 +2,7 @@ package dev.veil.agent.instrumentation;
 
 import dev.veil.Engine;
 import dev.veil.agent.bootstrap.Bridge;
+import dev.veil.agent.instrumentation.jdbc.MariaDbConfigurations;
 import dev.veil.scrub.LineStreamScrubber;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
@@ -152,6 +153,23 @@ final class EngineHandler implements Bridge.Handler {
     @Override
     public Object[] jdbcConnect(String url, Properties info, String user, String password) throws Exception {
         return engine.jdbcConnect(url, info, user, password);
+    }
+
+    @Override
+    public Object[] jdbcConnectMariaDb(Object configuration) throws Exception {
+        String[] login;
+        try {
+            login = MariaDbConfigurations.login(configuration);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            failed("MariaDB connect(Configuration)", e); // a driver whose Configuration Veil cannot read connects as it is
+            return null;
+        }
+        return engine.jdbcConnect(login[0], null, login[1], login[2]);
+    }
+
+    @Override
+    public Object jdbcMariaDbConfiguration(Object given, Object[] attempt) throws Exception {
+        return MariaDbConfigurations.withLogin(given, (String) attempt[2], (String) attempt[3]);
     }
 
     @Override

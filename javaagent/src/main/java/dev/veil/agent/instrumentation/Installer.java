@@ -41,7 +41,7 @@ public final class Installer {
                     "org.apache.hc.client5.http.impl.classic.InternalHttpClient", "org.apache.hc.client5.http.impl.classic.MinimalHttpClient",
                     "org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy"),
             Candidates.of(JdbcModule.class).named("org.h2.jdbc.JdbcConnection", "org.h2.jdbcx.JdbcDataSource", "org.sqlite.JDBC",
-                            "org.sqlite.jdbc3.JDBC3Statement")
+                            "org.sqlite.jdbc3.JDBC3Statement", "org.mariadb.jdbc.Driver", "org.mariadb.jdbc.NonRegisteringDriver")
                     .declaring(List.of("connect(Ljava/lang/String;Ljava/util/Properties;)", "setReadOnly(Z)",
                             "prepareStatement(Ljava/lang/String;", "prepareCall(Ljava/lang/String;", "nativeSQL(Ljava/lang/String;",
                             "execute(Ljava/lang/String;", "executeQuery(Ljava/lang/String;", "executeUpdate(Ljava/lang/String;",

@@ -2,6 +2,7 @@ package dev.veil.agent.instrumentation.jdbc;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
@@ -23,9 +24,11 @@ import net.bytebuddy.matcher.ElementMatcher;
  * JDBC: placeholders swapped where a connection is opened, writes refused on read-only connections.
  * <ul>
  * <li>{@code Driver#connect(String, Properties)} of every driver: DriverManager, HikariCP's {@code jdbcUrl},
- *     pgjdbc's and MySQL's DataSources all end there.
+ *     pgjdbc's and MySQL's DataSources (MysqlDataSource through its NonRegisteringDriver instance) all end there.
  * <li>The DataSources that open connections without it: H2 2.x's {@code JdbcConnection} constructor (its
- *     JdbcDataSource and its Driver both end there) and SQLite's {@code JDBC.createConnection}.
+ *     JdbcDataSource and its Driver both end there), SQLite's {@code JDBC.createConnection} and MariaDB
+ *     Connector/J 3.x's static {@code connect(Configuration)} (MariaDbDataSource, MariaDbPoolDataSource; its Driver
+ *     ends there too, with the login already swapped).
  * <li>A connect the database refuses for authentication is repeated with the credential fetched again (rotation):
  *     by the connect hooks themselves, and for H2's JdbcDataSource (whose hook is a constructor) by its
  *     {@code getConnection*}/{@code getXAConnection*}.
@@ -44,13 +47,17 @@ public final class JdbcModule implements InstrumentationModule {
         return builder
                 .type(declaring("connect").and(implementing("java.sql.Driver")))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(DriverConnectAdvice.class, RepeatRefusedConnect.class)
-                        .on(named("connect").and(not(isStatic())).and(takesArguments(String.class, Properties.class)))))
+                        .on(named("connect").and(not(isStatic())).and(not(isBridge())).and(takesArguments(String.class, Properties.class)))))
                 .type(named("org.h2.jdbc.JdbcConnection"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2ConnectionAdvice.class)
                         .on(isConstructor().and(takesArguments(String.class, Properties.class, String.class, Object.class, boolean.class)))))
                 .type(named("org.h2.jdbcx.JdbcDataSource"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2DataSourceRetryAdvice.class)
                         .on(namedOneOf("getConnection", "getXAConnection").and(not(isStatic())))))
+                .type(namedOneOf("org.mariadb.jdbc.Driver", "org.mariadb.jdbc.NonRegisteringDriver"))
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(MariaDbConnectAdvice.class)
+                        .on(named("connect").and(isStatic()).and(takesArguments(1))
+                                .and(takesArgument(0, named("org.mariadb.jdbc.Configuration"))))))
                 .type(named("org.sqlite.JDBC"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(SqliteConnectAdvice.class, RepeatRefusedConnect.class)
                         .on(named("createConnection").and(isStatic()).and(takesArguments(String.class, Properties.class)))))

@@ -16,12 +16,7 @@ public final class RepeatRefusedConnect {
     static boolean exit(@Advice.Enter Object[] attempt, @Advice.Return Object connection, @Advice.Thrown Throwable thrown,
                         @Advice.Argument(value = 0, readOnly = false) String url,
                         @Advice.Argument(value = 1, readOnly = false) Properties info) {
-        if (attempt == null) return false;
-        if (thrown == null) {
-            Bridge.jdbcConnected(attempt[4], connection);
-            return false;
-        }
-        if (!Bridge.jdbcRetry(attempt, thrown)) return false;
+        if (!Bridge.jdbcConnectEnd(attempt, connection, thrown)) return false;
         url = (String) attempt[0];
         info = (Properties) attempt[1];
         return true;

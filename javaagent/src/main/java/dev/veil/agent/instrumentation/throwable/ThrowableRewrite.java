@@ -32,21 +32,16 @@ public final class ThrowableRewrite implements ClassRewrite {
      * class name): scrubbing them again would scan every message twice.
      */
     private static final Set<String> PASSED_ON = Set.of("getLocalizedMessage()Ljava/lang/String;", "toString()Ljava/lang/String;");
-    /** Superclasses of most exceptions, known without loading anything. */
+    /** Superclasses of most exceptions: a walk up the superclasses ends at them. */
     private static final Set<String> THROWABLES = Set.of("java/lang/Throwable", "java/lang/Exception",
             "java/lang/RuntimeException", "java/lang/Error", "java/io/IOException");
+
+    private final ThrowableSuperclasses superclasses = new ThrowableSuperclasses(THROWABLES);
 
     @Override
     public boolean wants(String name, ClassShape shape, ClassLoader loader) {
         if (!shape.declaresAny(HOOKED)) return false;
-        if (name.equals("java/lang/Throwable") || THROWABLES.contains(shape.superName())) return true;
-        if (shape.superName() == null) return false;
-        try {
-            // The superclass loads before this class anyway; loading it a moment earlier changes nothing.
-            return Throwable.class.isAssignableFrom(Class.forName(shape.superName().replace('/', '.'), false, loader));
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        return name.equals("java/lang/Throwable") || superclasses.isThrowable(shape.superName(), loader);
     }
 
     @Override
