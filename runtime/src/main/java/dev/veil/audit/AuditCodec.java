@@ -67,11 +67,31 @@ final class AuditCodec {
     }
 
     static String hash(AuditEvent e) {
+        return hash(sha256(), json(e, false));
+    }
+
+    /** The hex SHA-256 of {@code canonical} (the record without its hash), with {@code digest} (reset on return). */
+    static String hash(MessageDigest digest, String canonical) {
+        byte[] d = digest.digest(canonical.getBytes(StandardCharsets.UTF_8));
+        char[] hex = new char[64];
+        for (int i = 0; i < 32; i++) {
+            hex[2 * i] = Character.forDigit((d[i] >> 4) & 0xf, 16);
+            hex[2 * i + 1] = Character.forDigit(d[i] & 0xf, 16);
+        }
+        return new String(hex);
+    }
+
+    /**
+     * The line of a record (newline included) from its canonical serialization and hash: what
+     * {@code json(record, true)} writes, as hex digits need no escaping and {@code hash} is the last field.
+     */
+    static String withHash(String canonical, String hash) {
+        return canonical.substring(0, canonical.length() - 1) + ",\"hash\":\"" + hash + "\"}\n";
+    }
+
+    static MessageDigest sha256() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(json(e, false).getBytes(StandardCharsets.UTF_8));
-            StringBuilder b = new StringBuilder(64);
-            for (byte x : d) b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-            return b.toString();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 is required of every JVM", ex);
         }
