@@ -102,21 +102,43 @@ final class AuditCodec {
 
     /** The hex SHA-256 of {@code canonical} (the record without its hash), with {@code digest} (reset on return). */
     static String hash(MessageDigest digest, String canonical) {
-        byte[] d = digest.digest(canonical.getBytes(StandardCharsets.UTF_8));
-        char[] hex = new char[64];
-        for (int i = 0; i < 32; i++) {
-            hex[2 * i] = Character.forDigit((d[i] >> 4) & 0xf, 16);
-            hex[2 * i + 1] = Character.forDigit(d[i] & 0xf, 16);
-        }
-        return new String(hex);
+        byte[] hex = new byte[64];
+        hex(digest.digest(canonical.getBytes(StandardCharsets.UTF_8)), hex, 0);
+        return new String(hex, StandardCharsets.ISO_8859_1);
     }
 
+    private static final byte[] HASH_FIELD = ",\"hash\":\"".getBytes(StandardCharsets.ISO_8859_1);
+    /** The length of what {@link #sealedLine} adds after the canonical record without its closing brace. */
+    private static final int SEAL = HASH_FIELD.length + 64 + 3;
+
     /**
-     * The line of a record (newline included) from its canonical serialization and hash: what
-     * {@code json(record, true)} writes, as hex digits need no escaping and {@code hash} is the last field.
+     * The line of a record (UTF-8, newline included) from its canonical serialization: what {@code json(record, true)}
+     * writes, the hash of {@code canonical} as the last field (hex digits need no escaping). One encoding, one digest.
      */
-    static String withHash(String canonical, String hash) {
-        return canonical.substring(0, canonical.length() - 1) + ",\"hash\":\"" + hash + "\"}\n";
+    static byte[] sealedLine(MessageDigest digest, String canonical) {
+        byte[] body = canonical.getBytes(StandardCharsets.UTF_8);
+        byte[] sha = digest.digest(body);
+        int open = body.length - 1; // without the closing brace
+        byte[] line = new byte[open + SEAL];
+        System.arraycopy(body, 0, line, 0, open);
+        System.arraycopy(HASH_FIELD, 0, line, open, HASH_FIELD.length);
+        hex(sha, line, open + HASH_FIELD.length);
+        line[line.length - 3] = '"';
+        line[line.length - 2] = '}';
+        line[line.length - 1] = '\n';
+        return line;
+    }
+
+    /** The hash written into a line by {@link #sealedLine}. */
+    static String hashOf(byte[] sealedLine) {
+        return new String(sealedLine, sealedLine.length - 67, 64, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void hex(byte[] bytes, byte[] out, int at) {
+        for (byte x : bytes) {
+            out[at++] = (byte) Character.forDigit((x >> 4) & 0xf, 16);
+            out[at++] = (byte) Character.forDigit(x & 0xf, 16);
+        }
     }
 
     static MessageDigest sha256() {

@@ -158,10 +158,10 @@ public final class AuditLog implements Closeable {
             AuditEvent unsealed = new AuditEvent(timestamp(clock.millis()), lastSeq + 1, agent, pid, event.event(),
                     credential, destination, method, rule, reason, lastHash, null);
             // Serialized once: the hash covers the record without its hash field, which then closes the line.
-            String canonical = AuditCodec.json(unsealed, false);
-            String hash = AuditCodec.hash(sha256, canonical);
+            byte[] line = AuditCodec.sealedLine(sha256, AuditCodec.json(unsealed, false));
+            String hash = AuditCodec.hashOf(line);
             record = unsealed.sealed(hash);
-            ByteBuffer bytes = ByteBuffer.wrap(AuditCodec.withHash(canonical, hash).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer bytes = ByteBuffer.wrap(line);
             int length = bytes.remaining();
             try {
                 long at = size;

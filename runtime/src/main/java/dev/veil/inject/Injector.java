@@ -178,9 +178,14 @@ public final class Injector {
 
     private JdbcLogin login(JdbcLogin.Given given, List<Decision> decisions, Map<String, String> values)
             throws VeilDeniedException {
-        Properties props = given.info == null ? null : JdbcUrls.copy(given.info);
+        // given.info is a flat copy (defaults folded in), so a clone and its own entries are all there is.
+        Properties props = given.info == null ? null : (Properties) given.info.clone();
         if (props != null) {
-            for (String name : props.stringPropertyNames()) props.setProperty(name, swap(props.getProperty(name), values));
+            for (Map.Entry<Object, Object> e : props.entrySet()) {
+                if (!(e.getKey() instanceof String) || !(e.getValue() instanceof String)) continue;
+                String swapped = swap((String) e.getValue(), values);
+                if (swapped != e.getValue()) e.setValue(swapped);
+            }
         }
         return new JdbcLogin(swapUrl(given.url, values), props, swap(given.user, values), swap(given.password, values),
                 given, decisions, values);

@@ -95,6 +95,25 @@ class InjectorJdbcTest {
     }
 
     @Test
+    void propertyDefaultsAndNonStringEntriesAreCarriedOver() throws Exception {
+        Injector inj = fixture().injector;
+        Properties defaults = props("user", "agent_rw", "password", "veil:orders");
+        Properties app = new Properties(defaults);
+        app.setProperty("ssl", "false");
+        Object marker = new Object();
+        app.put("driverObject", marker);
+        JdbcLogin login = inj.jdbc(PG, app, null, null);
+        assertEquals(ORDERS, login.info().getProperty("password"), "a placeholder in the defaults");
+        assertEquals("agent_rw", login.info().getProperty("user"));
+        assertEquals("false", login.info().getProperty("ssl"));
+        assertTrue(login.info().get("driverObject") == marker, "non-String entries kept");
+        assertEquals("veil:orders", app.getProperty("password"));
+        JdbcLogin again = inj.jdbcRefetch(login);
+        assertEquals(ORDERS, again.info().getProperty("password"), "a retry injects into the flat copy again");
+        assertTrue(login.info() != again.info());
+    }
+
+    @Test
     void denialsNameCredentialDestinationAgentAndReasonNeverAValue() throws Exception {
         Injector inj = fixture().injector;
         assertDenied(() -> inj.jdbc("jdbc:postgresql://localhost:5432/other", null, "agent_rw", "veil:orders"),
