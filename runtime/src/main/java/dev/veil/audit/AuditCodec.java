@@ -1,13 +1,10 @@
 package dev.veil.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.veil.rules.PlainTree;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * The record format. A line is a JSON object with exactly the fields of {@link #FIELDS}, in that
  * order. {@code hash} is the SHA-256 (hex) of the canonical serialization: the same object without
- * {@code hash}, compact, fields in order, written by Jackson, UTF-8.
+ * {@code hash}, compact, fields in order, strings escaped as Jackson's default generator escapes them, UTF-8.
  */
 final class AuditCodec {
     static final List<String> FIELDS = List.of("ts", "seq", "agent", "pid", "event", "credential",
@@ -30,6 +27,7 @@ final class AuditCodec {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TS = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final String UPPER_HEX = "0123456789ABCDEF";
 
     /** A line that is not a well-formed record; {@code notJson} tells a syntax error from a bad field. */
     static final class BadRecord extends Exception {
@@ -43,35 +41,109 @@ final class AuditCodec {
 
     private AuditCodec() {}
 
+    /** Written by hand, not by a Jackson generator: a record is appended on every injection, and this is faster. */
     static String json(AuditEvent e, boolean withHash) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("ts", e.ts());
-            g.writeNumberField("seq", e.seq());
-            g.writeStringField("agent", e.agent());
-            g.writeNumberField("pid", e.pid());
-            g.writeStringField("event", e.event());
-            g.writeStringField("credential", e.credential());
-            g.writeStringField("destination", e.destination());
-            g.writeStringField("method", e.method());
-            g.writeStringField("rule", e.rule());
-            g.writeStringField("reason", e.reason());
-            g.writeStringField("prev", e.prev());
-            if (withHash) g.writeStringField("hash", e.hash());
-            g.writeEndObject();
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex); // a StringWriter does not fail
+        StringBuilder b = new StringBuilder(320);
+        b.append("{\"ts\":");
+        string(b, e.ts());
+        b.append(",\"seq\":").append(e.seq()).append(",\"agent\":");
+        string(b, e.agent());
+        b.append(",\"pid\":").append(e.pid()).append(",\"event\":");
+        string(b, e.event());
+        b.append(",\"credential\":");
+        string(b, e.credential());
+        b.append(",\"destination\":");
+        string(b, e.destination());
+        b.append(",\"method\":");
+        string(b, e.method());
+        b.append(",\"rule\":");
+        string(b, e.rule());
+        b.append(",\"reason\":");
+        string(b, e.reason());
+        b.append(",\"prev\":");
+        string(b, e.prev());
+        if (withHash) {
+            b.append(",\"hash\":");
+            string(b, e.hash());
         }
-        return out.toString();
+        return b.append('}').toString();
+    }
+
+    /** A JSON string as Jackson writes it by default: short escapes where JSON has one, else {@code \\u00XX}. */
+    private static void string(StringBuilder b, String s) {
+        if (s == null) {
+            b.append("null");
+            return;
+        }
+        b.append('"');
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') continue;
+            b.append(s, from, i).append('\\');
+            switch (c) {
+                case '"': b.append('"'); break;
+                case '\\': b.append('\\'); break;
+                case '\b': b.append('b'); break;
+                case '\t': b.append('t'); break;
+                case '\n': b.append('n'); break;
+                case '\f': b.append('f'); break;
+                case '\r': b.append('r'); break;
+                default: b.append("u00").append(UPPER_HEX.charAt(c >> 4)).append(UPPER_HEX.charAt(c & 0xf));
+            }
+            from = i + 1;
+        }
+        b.append(s, from, s.length()).append('"');
     }
 
     static String hash(AuditEvent e) {
+        return hash(sha256(), json(e, false));
+    }
+
+    /** The hex SHA-256 of {@code canonical} (the record without its hash), with {@code digest} (reset on return). */
+    static String hash(MessageDigest digest, String canonical) {
+        byte[] hex = new byte[64];
+        hex(digest.digest(canonical.getBytes(StandardCharsets.UTF_8)), hex, 0);
+        return new String(hex, StandardCharsets.ISO_8859_1);
+    }
+
+    private static final byte[] HASH_FIELD = ",\"hash\":\"".getBytes(StandardCharsets.ISO_8859_1);
+    /** The length of what {@link #sealedLine} adds after the canonical record without its closing brace. */
+    private static final int SEAL = HASH_FIELD.length + 64 + 3;
+
+    /**
+     * The line of a record (UTF-8, newline included) from its canonical serialization: what {@code json(record, true)}
+     * writes, the hash of {@code canonical} as the last field (hex digits need no escaping). One encoding, one digest.
+     */
+    static byte[] sealedLine(MessageDigest digest, String canonical) {
+        byte[] body = canonical.getBytes(StandardCharsets.UTF_8);
+        byte[] sha = digest.digest(body);
+        int open = body.length - 1; // without the closing brace
+        byte[] line = new byte[open + SEAL];
+        System.arraycopy(body, 0, line, 0, open);
+        System.arraycopy(HASH_FIELD, 0, line, open, HASH_FIELD.length);
+        hex(sha, line, open + HASH_FIELD.length);
+        line[line.length - 3] = '"';
+        line[line.length - 2] = '}';
+        line[line.length - 1] = '\n';
+        return line;
+    }
+
+    /** The hash written into a line by {@link #sealedLine}. */
+    static String hashOf(byte[] sealedLine) {
+        return new String(sealedLine, sealedLine.length - 67, 64, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void hex(byte[] bytes, byte[] out, int at) {
+        for (byte x : bytes) {
+            out[at++] = (byte) Character.forDigit((x >> 4) & 0xf, 16);
+            out[at++] = (byte) Character.forDigit(x & 0xf, 16);
+        }
+    }
+
+    static MessageDigest sha256() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(json(e, false).getBytes(StandardCharsets.UTF_8));
-            StringBuilder b = new StringBuilder(64);
-            for (byte x : d) b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-            return b.toString();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 is required of every JVM", ex);
         }

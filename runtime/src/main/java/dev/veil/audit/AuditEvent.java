@@ -45,6 +45,11 @@ public final class AuditEvent {
 
     public static Builder builder() { return new Builder(); }
 
+    /** This record with {@code hash} set. */
+    AuditEvent sealed(String hash) {
+        return new AuditEvent(ts, seq, agent, pid, event, credential, destination, method, rule, reason, prev, hash);
+    }
+
     /** ISO-8601 UTC with milliseconds, as written; null before the event was appended. */
     public String ts() { return ts; }
     public Instant timestamp() { return ts == null ? null : Instant.parse(ts); }

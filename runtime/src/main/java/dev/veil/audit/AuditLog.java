@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
@@ -31,9 +33,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Durability: every append is written with one positional write, so it survives the process being
  * killed. Forcing it to disk and then replacing the checkpoint ({@code <file>.checkpoint}) atomically
- * happens on each append by default, or at most {@link Options#syncWithin} after it on a background
- * thread, and on {@link #flush()}/{@link #close()}. Forcing costs about a millisecond; deferring it
- * means a machine crash may lose, and a truncation may remove undetected, the records of that window.
+ * happens on each append by default (before it returns), or at most {@link Options#syncWithin} after it on
+ * a background thread, and on {@link #flush()}/{@link #close()}. Forcing costs about a millisecond; deferring
+ * it means a machine crash may lose, and a truncation may remove undetected, the records of that window.
+ * Forcing holds no lock, so appends go on meanwhile; a checkpoint names only records forced before it.
  *
  * <p>Opening continues the existing chain from its last line. A log whose tail is corrupt (cut or
  * edited last line), or that ends before its checkpoint, is refused rather than continued: appending
@@ -67,11 +70,14 @@ public final class AuditLog implements Closeable {
 
     private static final Set<OpenOption> LOG_OPTIONS =
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final DateTimeFormatter TS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Up to the seconds: the milliseconds are added per record, the rest formatted once a second. */
+    private static final DateTimeFormatter TS_SECONDS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
     private static final int MAX_TAIL = 16 << 20;
     // Serializes instances of this JVM on one file: FileLock alone throws when the same JVM locks twice.
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    /** Serializes checkpoint writes of one file in this JVM, which happen outside the append lock. */
+    private static final ConcurrentHashMap<Path, Object> CHECKPOINT_WRITES = new ConcurrentHashMap<>();
 
     private final Path file;
     private final Duration syncWithin;
@@ -80,12 +86,19 @@ public final class AuditLog implements Closeable {
     private final long pid = ProcessHandle.current().pid();
     private final FileChannel channel;
     private final ReentrantLock lock;
+    private final Object checkpointWrite;
+    // Guarded by lock:
+    private final MessageDigest sha256 = AuditCodec.sha256();
     private long lastSeq;
     private String lastHash;
     private long knownSize;
+    /** Records of this instance not yet forced. */
     private int pending;
+    private boolean syncScheduled;
     private boolean closed;
     private IOException syncFailure;
+    private long tsSecond = Long.MIN_VALUE;
+    private String tsPrefix;
 
     private AuditLog(Path file, Options options, FileChannel channel) throws IOException {
         this.file = file;
@@ -94,10 +107,15 @@ public final class AuditLog implements Closeable {
         this.scrubber = options.scrubber;
         this.channel = channel;
         this.lock = JVM_LOCKS.computeIfAbsent(file, k -> new ReentrantLock());
+        this.checkpointWrite = CHECKPOINT_WRITES.computeIfAbsent(file, k -> new Object());
         lock.lock();
         try (FileLock ignored = channel.lock()) {
             long size = channel.size();
-            if (size == 0 && Checkpoint.read(file) == null) Checkpoint.write(file, 0, AuditCodec.GENESIS);
+            if (size == 0 && Checkpoint.read(file) == null) {
+                synchronized (checkpointWrite) {
+                    Checkpoint.write(file, 0, AuditCodec.GENESIS);
+                }
+            }
             loadTail(size);
         } finally {
             lock.unlock();
@@ -124,17 +142,26 @@ public final class AuditLog implements Closeable {
     /** Appends one event and returns the record as written (with ts, seq, pid, prev and hash). */
     public AuditEvent append(AuditEvent event) throws IOException {
         Objects.requireNonNull(event, "event");
+        // Scrubbing needs no lock.
+        String agent = scrub(event.agent());
+        String credential = scrub(event.credential());
+        String destination = scrub(event.destination());
+        String method = scrub(event.method());
+        String rule = scrub(event.rule());
+        String reason = scrub(event.reason());
+        AuditEvent record;
+        boolean syncNow;
         lock.lock();
         try (FileLock ignored = lockFile()) {
             long size = channel.size();
             if (size != knownSize) loadTail(size);
-            AuditEvent unsealed = new AuditEvent(TS.format(clock.instant()), lastSeq + 1, scrub(event.agent()), pid,
-                    event.event(), scrub(event.credential()), scrub(event.destination()), scrub(event.method()),
-                    scrub(event.rule()), scrub(event.reason()), lastHash, null);
-            AuditEvent record = new AuditEvent(unsealed.ts(), unsealed.seq(), unsealed.agent(), pid, unsealed.event(),
-                    unsealed.credential(), unsealed.destination(), unsealed.method(), unsealed.rule(), unsealed.reason(),
-                    lastHash, AuditCodec.hash(unsealed));
-            ByteBuffer bytes = ByteBuffer.wrap((AuditCodec.json(record, true) + "\n").getBytes(StandardCharsets.UTF_8));
+            AuditEvent unsealed = new AuditEvent(timestamp(clock.millis()), lastSeq + 1, agent, pid, event.event(),
+                    credential, destination, method, rule, reason, lastHash, null);
+            // Serialized once: the hash covers the record without its hash field, which then closes the line.
+            byte[] line = AuditCodec.sealedLine(sha256, AuditCodec.json(unsealed, false));
+            String hash = AuditCodec.hashOf(line);
+            record = unsealed.sealed(hash);
+            ByteBuffer bytes = ByteBuffer.wrap(line);
             int length = bytes.remaining();
             try {
                 long at = size;
@@ -145,28 +172,48 @@ public final class AuditLog implements Closeable {
             }
             knownSize = size + length;
             lastSeq = record.seq();
-            lastHash = record.hash();
-            if (++pending == 1 && !syncWithin.isZero()) {
+            lastHash = hash;
+            pending++;
+            syncNow = syncWithin.isZero();
+            if (!syncNow && !syncScheduled) {
+                syncScheduled = true;
                 Syncer.INSTANCE.schedule(this::syncLater, syncWithin.toNanos(), TimeUnit.NANOSECONDS);
-            } else if (syncWithin.isZero()) {
-                sync();
             }
-            return record;
         } finally {
             lock.unlock();
         }
+        if (syncNow) sync(record.seq(), record.hash(), 1);
+        return record;
+    }
+
+    /** ISO-8601 UTC with milliseconds; the part up to the seconds is formatted once a second. Under the lock. */
+    private String timestamp(long millis) {
+        long second = Math.floorDiv(millis, 1000L);
+        if (second != tsSecond) {
+            tsPrefix = TS_SECONDS.format(Instant.ofEpochSecond(second));
+            tsSecond = second;
+        }
+        int ms = (int) Math.floorMod(millis, 1000L);
+        return tsPrefix + (char) ('0' + ms / 100) + (char) ('0' + ms / 10 % 10) + (char) ('0' + ms % 10) + 'Z';
     }
 
     /** Forces pending records to disk and writes the checkpoint. */
     public void flush() throws IOException {
+        long seq;
+        String hash;
+        int records;
         lock.lock();
         try (FileLock ignored = lockFile()) {
             long size = channel.size();
             if (size != knownSize) loadTail(size);
-            if (pending > 0) sync();
+            if (pending == 0) return;
+            seq = lastSeq;
+            hash = lastHash;
+            records = pending;
         } finally {
             lock.unlock();
         }
+        sync(seq, hash, records);
     }
 
     @Override public void close() throws IOException {
@@ -196,16 +243,28 @@ public final class AuditLog implements Closeable {
 
     /** The deferred force; a failure is thrown by the next append or flush, which the caller then sees. */
     private void syncLater() {
+        long seq;
+        String hash;
+        int records;
         lock.lock();
         try {
+            syncScheduled = false;
             if (closed || pending == 0) return;
-            try (FileLock ignored = channel.lock()) {
-                sync();
-            } catch (IOException e) {
-                syncFailure = e;
-            }
+            seq = lastSeq;
+            hash = lastHash;
+            records = pending;
         } finally {
             lock.unlock();
+        }
+        try {
+            sync(seq, hash, records);
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                if (!closed) syncFailure = e;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -220,10 +279,23 @@ public final class AuditLog implements Closeable {
 
     private String scrub(String text) { return text == null ? null : scrubber.apply(text); }
 
-    private void sync() throws IOException {
+    /**
+     * Forces the file, which makes every record written so far durable (the {@code records} pending ones of this
+     * instance up to {@code seq} among them), then checkpoints {@code seq} unless the checkpoint is as new already
+     * (another thread's force got there first). No lock is held while forcing, so appends go on.
+     */
+    private void sync(long seq, String hash, int records) throws IOException {
         channel.force(false);
-        Checkpoint.write(file, lastSeq, lastHash);
-        pending = 0;
+        synchronized (checkpointWrite) {
+            Checkpoint cp = Checkpoint.read(file);
+            if (cp == null || cp.seq < seq) Checkpoint.write(file, seq, hash);
+        }
+        lock.lock();
+        try {
+            pending -= records;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Takes seq and hash from the last line, refusing a tail that would break the chain. */

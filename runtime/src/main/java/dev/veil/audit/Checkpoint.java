@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * The sidecar {@code <log>.checkpoint}: the seq and hash of the last record known to be durable.
  * A log whose records end before the checkpoint, or whose record at that seq has another hash,
- * was truncated or rewritten. Replaced atomically (temp file, force, rename).
+ * was truncated or rewritten. Replaced atomically (temp file, force, rename); a checkpoint older than the
+ * one on disk may replace it when processes share the log, which is never wrong, only less telling.
  */
 final class Checkpoint {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -54,7 +55,8 @@ final class Checkpoint {
 
     static void write(Path log, long seq, String hash) throws IOException {
         Path file = of(log);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        // Per process: processes sharing the log write checkpoints without a common lock.
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         byte[] bytes = ("{\"seq\":" + seq + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, REPLACE, AuditLog.ownerOnly(tmp, false))) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);

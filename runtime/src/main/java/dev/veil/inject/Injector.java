@@ -108,14 +108,17 @@ public final class Injector {
             for (String name : info.stringPropertyNames()) texts.add(info.getProperty(name));
         }
         Map<String, Decision> allowed = new LinkedHashMap<>();
-        String login = user != null && !user.isEmpty() ? user
-                : info != null && info.getProperty("user") != null && !info.getProperty("user").isEmpty() ? info.getProperty("user")
-                : JdbcUrls.user(url);
-        String target = JdbcUrls.withoutUserInfo(url);
+        // Worked out at the first placeholder: most connects a hook sees carry none.
+        String login = null;
+        String target = null;
         for (String text : texts) {
             if (text == null || !scanner.mayContain(text)) continue;
             for (PlaceholderScanner.Found f : scanner.find(text)) {
                 if (allowed.containsKey(f.placeholder())) continue;
+                if (target == null) {
+                    login = loginUser(url, info, user);
+                    target = JdbcUrls.withoutUserInfo(url);
+                }
                 Decision d = policy.decideJdbc(agent, target, login, f.placeholder());
                 if (!d.allowed()) {
                     record("deny", d);
@@ -131,6 +134,13 @@ public final class Injector {
         JdbcLogin swapped = login(new JdbcLogin.Given(url, info == null ? null : JdbcUrls.copy(info), user, password), decisions, values);
         for (Decision d : decisions) record("inject", d);
         return swapped;
+    }
+
+    /** {@code user}, else the {@code user} property, else the URL's {@code user=} parameter or user-info. */
+    private static String loginUser(String url, Properties info, String user) {
+        if (user != null && !user.isEmpty()) return user;
+        String property = info == null ? null : info.getProperty("user");
+        return property != null && !property.isEmpty() ? property : JdbcUrls.user(url);
     }
 
     /**
@@ -168,9 +178,14 @@ public final class Injector {
 
     private JdbcLogin login(JdbcLogin.Given given, List<Decision> decisions, Map<String, String> values)
             throws VeilDeniedException {
-        Properties props = given.info == null ? null : JdbcUrls.copy(given.info);
+        // given.info is a flat copy (defaults folded in), so a clone and its own entries are all there is.
+        Properties props = given.info == null ? null : (Properties) given.info.clone();
         if (props != null) {
-            for (String name : props.stringPropertyNames()) props.setProperty(name, swap(props.getProperty(name), values));
+            for (Map.Entry<Object, Object> e : props.entrySet()) {
+                if (!(e.getKey() instanceof String) || !(e.getValue() instanceof String)) continue;
+                String swapped = swap((String) e.getValue(), values);
+                if (swapped != e.getValue()) e.setValue(swapped);
+            }
         }
         return new JdbcLogin(swapUrl(given.url, values), props, swap(given.user, values), swap(given.password, values),
                 given, decisions, values);
@@ -191,6 +206,7 @@ public final class Injector {
                 throw new JdbcDeniedException(denial(login.credential(), login.destination(), reason), "25006");
             }
         }
+        if (!login.statementRate()) return;
         for (Decision granted : login.decisions()) {
             Decision d = policy.decideStatement(granted);
             if (!d.allowed()) {

@@ -63,6 +63,8 @@ public final class JdbcLogin {
     public String user() { return user; }
     public String password() { return password; }
     public boolean readOnly() { return readOnly; }
+    /** Whether a grant of this login limits statements per minute. */
+    public boolean statementRate() { return statementRate; }
     /** Whether statements on the connection must be checked: read-only, or counted against a statement rate. */
     public boolean guardsStatements() { return readOnly || statementRate; }
     /** The (first) credential used, for messages. */

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Decides whether SQL text is read-only, for {@code read-only: true} JDBC grants. An allow-list: a
@@ -20,7 +21,9 @@ import java.util.Set;
  * a write gets hidden from a checker. So the text is read three times, the MySQL way with and without
  * backslash escapes and the standard / PostgreSQL way, and must be a read every time. {@code #} is never taken as a comment and {@code --}
  * only when followed by a blank: reading too much as code can only reject, never let a write through.
- * Stateless and thread-safe.
+ *
+ * <p>A classification depends on the text alone, so texts found to be reads are remembered (see
+ * {@link SeenReads}): an application runs the same few statements over and over. Thread-safe.
  */
 public final class SqlClassifier {
     private static final Set<String> READS = words("SELECT WITH VALUES TABLE SHOW EXPLAIN DESCRIBE DESC COMMIT ROLLBACK");
@@ -36,16 +39,50 @@ public final class SqlClassifier {
                     + " PG_TERMINATE_BACKEND PG_CANCEL_BACKEND PG_RELOAD_CONF PG_ADVISORY_LOCK PG_ADVISORY_XACT_LOCK"
                     + " GET_LOCK SLEEP BENCHMARK");
 
+    private static final SeenReads SEEN_READS = new SeenReads();
+
     private SqlClassifier() {}
 
     /** Why {@code sql} is not a read, or null when it is one. Never includes the SQL text itself. */
     public static String writeReason(String sql) {
         if (sql == null) return "no SQL";
+        if (SEEN_READS.contains(sql)) return null;
         for (Dialect d : Dialect.values()) {
             String reason = check(sql, d);
             if (reason != null) return reason;
         }
+        SEEN_READS.add(sql);
         return null;
+    }
+
+    /** Whether {@code sql} is remembered as a read (for tests). */
+    static boolean remembered(String sql) {
+        return SEEN_READS.contains(sql);
+    }
+
+    /**
+     * Texts already classified as reads, by whole text: a hit answers exactly what classifying would. Writes and
+     * unparseable texts are never stored, so no text can make another pass. A fixed table of slots, one text
+     * each, the newest winning; lock-free, and bounded in count and in the length of a text kept.
+     */
+    static final class SeenReads {
+        static final int SLOTS = 1024;
+        static final int MAX_LENGTH = 2048;
+        private final AtomicReferenceArray<String> slots = new AtomicReferenceArray<>(SLOTS);
+
+        boolean contains(String sql) {
+            String seen = slots.get(slot(sql));
+            return seen != null && seen.equals(sql);
+        }
+
+        void add(String sql) {
+            if (sql.length() <= MAX_LENGTH) slots.lazySet(slot(sql), sql);
+        }
+
+        static int slot(String sql) {
+            int h = sql.hashCode();
+            return (h ^ (h >>> 16)) & (SLOTS - 1);
+        }
     }
 
     /** The lexical rules that differ between databases. */

@@ -196,6 +196,89 @@ class AuditLogTest {
         assertTrue(AuditVerifier.verify(file).ok()); // scrubbed before hashing
     }
 
+    /** Each line is exactly Jackson's serialization of the record with its hash, over escapes and non-ASCII text. */
+    @Test void linesAreTheCanonicalJsonWithTheHashAppended() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        String[] texts = {"plain", "quote \" and \\ backslash", "tab\tnew\nline\r", "ctl \u0001\u001f\u007f", "é ü 日本 😀",
+                "</script>&<>'", "", "\u2028\u2029", "a/b?c=d#e"};
+        List<AuditEvent> written = new ArrayList<>();
+        try (AuditLog log = AuditLog.open(file)) {
+            for (int i = 0; i < 200; i++) {
+                String t = texts[i % texts.length] + i;
+                written.add(log.append(AuditEvent.builder().event(i % 3 == 0 ? "deny" : "inject").agent(i % 5 == 0 ? null : t)
+                        .credential(t).destination("jdbc:h2:mem:" + t).method(i % 2 == 0 ? null : "GET")
+                        .rule("rules.yaml:" + i + ":1").reason(texts[(i + 3) % texts.length]).build()));
+            }
+        }
+        List<String> lines = lines(file);
+        assertEquals(written.size(), lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(AuditCodec.json(written.get(i), true), lines.get(i));
+            AuditEvent parsed = AuditCodec.parse(lines.get(i));
+            assertEquals(AuditCodec.hash(parsed), parsed.hash());
+            assertEquals(texts[(i + 3) % texts.length], parsed.reason());
+        }
+        AuditVerifier.Result r = AuditVerifier.verify(file);
+        assertTrue(r.ok(), r::message);
+        assertEquals(200, r.records());
+    }
+
+    /** The timestamp, formatted a second at a time, reads as the full formatter would write it. */
+    @Test void timestampsMatchTheFullFormat() throws Exception {
+        java.time.format.DateTimeFormatter full =
+                java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(Instant.parse("1999-12-31T23:59:59.990Z").toEpochMilli());
+        Clock clock = new Clock() {
+            @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public long millis() { return now.get(); }
+            @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+        };
+        java.util.Random random = new java.util.Random(7);
+        try (AuditLog log = AuditLog.open(dir.resolve("audit.jsonl"), new AuditLog.Options().clock(clock))) {
+            for (int i = 0; i < 500; i++) {
+                AuditEvent e = log.append(inject("a", "openai"));
+                assertEquals(full.format(Instant.ofEpochMilli(now.get())), e.ts());
+                now.addAndGet(i % 50 == 0 ? random.nextInt(100_000_000) : random.nextInt(7));
+            }
+        }
+        assertTrue(AuditVerifier.verify(dir.resolve("audit.jsonl")).ok());
+    }
+
+    /** Deferred forces run beside the appends: the checkpoint only moves forward and ends at the last record. */
+    @Test void deferredSyncsBesideConcurrentAppendsKeepTheChainAndTheCheckpointInStep() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        Path checkpoint = dir.resolve("audit.jsonl.checkpoint");
+        int threads = 4, each = 300;
+        List<Long> seen = new ArrayList<>();
+        try (AuditLog log = AuditLog.open(file, new AuditLog.Options().syncWithin(Duration.ofMillis(1)))) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) log.append(inject("a", "openai"));
+                    return null;
+                }));
+            }
+            while (!done.stream().allMatch(Future::isDone)) {
+                String text = Files.readString(checkpoint);
+                seen.add(Long.parseLong(text.substring(text.indexOf(':') + 1, text.indexOf(','))));
+                Thread.sleep(2);
+            }
+            for (Future<?> f : done) f.get(60, TimeUnit.SECONDS);
+            pool.shutdown();
+        }
+        for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) >= seen.get(i - 1), "checkpoint went back: " + seen);
+        assertTrue(Files.readString(checkpoint).startsWith("{\"seq\":" + threads * each + ","));
+        AuditVerifier.Result r = AuditVerifier.verify(file);
+        assertTrue(r.ok(), r::message);
+        assertEquals(threads * each, r.records());
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("audit.jsonl", "audit.jsonl.checkpoint"), files.map(p -> p.getFileName().toString()).sorted()
+                    .collect(java.util.stream.Collectors.toList()), "no temporary file left");
+        }
+    }
+
     @Test void builderRejectsUnknownEvents() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AuditEvent.builder().event("hack").build());
         assertTrue(e.getMessage().contains("unknown audit event 'hack'"));

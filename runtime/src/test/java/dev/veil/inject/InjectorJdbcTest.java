@@ -36,7 +36,8 @@ class InjectorJdbcTest {
     private static final String CREDENTIALS = ""
             + "  orders: {source: t/orders, agents: [app], rate: 4/min, allow: [{jdbc: 'jdbc:postgresql://localhost:*/orders', user: agent_rw}]}\n"
             + "  db-user: {source: t/user, allow: [{jdbc: 'jdbc:postgresql://localhost:*/orders'}]}\n"
-            + "  reader: {source: t/reader, allow: [{jdbc: 'jdbc:h2:mem:*', user: sa, read-only: true, statement-rate: 3/min}]}\n";
+            + "  reader: {source: t/reader, allow: [{jdbc: 'jdbc:h2:mem:*', user: sa, read-only: true, statement-rate: 3/min}]}\n"
+            + "  viewer: {source: t/reader, allow: [{jdbc: 'jdbc:h2:mem:view', user: sa, read-only: true}]}\n";
 
     @TempDir Path dir;
     private JdbcFixture f;
@@ -94,6 +95,25 @@ class InjectorJdbcTest {
     }
 
     @Test
+    void propertyDefaultsAndNonStringEntriesAreCarriedOver() throws Exception {
+        Injector inj = fixture().injector;
+        Properties defaults = props("user", "agent_rw", "password", "veil:orders");
+        Properties app = new Properties(defaults);
+        app.setProperty("ssl", "false");
+        Object marker = new Object();
+        app.put("driverObject", marker);
+        JdbcLogin login = inj.jdbc(PG, app, null, null);
+        assertEquals(ORDERS, login.info().getProperty("password"), "a placeholder in the defaults");
+        assertEquals("agent_rw", login.info().getProperty("user"));
+        assertEquals("false", login.info().getProperty("ssl"));
+        assertTrue(login.info().get("driverObject") == marker, "non-String entries kept");
+        assertEquals("veil:orders", app.getProperty("password"));
+        JdbcLogin again = inj.jdbcRefetch(login);
+        assertEquals(ORDERS, again.info().getProperty("password"), "a retry injects into the flat copy again");
+        assertTrue(login.info() != again.info());
+    }
+
+    @Test
     void denialsNameCredentialDestinationAgentAndReasonNeverAValue() throws Exception {
         Injector inj = fixture().injector;
         assertDenied(() -> inj.jdbc("jdbc:postgresql://localhost:5432/other", null, "agent_rw", "veil:orders"),
@@ -134,6 +154,19 @@ class InjectorJdbcTest {
         assertEquals("deny", deny.event());
         assertTrue(deny.rule().startsWith("rules.yaml:"), deny.rule());
         assertFalse(inj.jdbc(PG, null, "agent_rw", "veil:orders").guardsStatements(), "no rate, not read-only: statements not tracked");
+    }
+
+    @Test
+    void readOnlyWithoutAStatementRateCountsNothingAndStillStopsWrites() throws Exception {
+        Injector inj = fixture().injector;
+        JdbcLogin login = inj.jdbc("jdbc:h2:mem:view", null, "sa", "veil:viewer");
+        assertTrue(login.guardsStatements());
+        assertFalse(login.statementRate());
+        assertTrue(inj.jdbc("jdbc:h2:mem:x", null, "sa", "veil:reader").statementRate());
+        for (int i = 0; i < 100; i++) inj.jdbcStatement(login, "SELECT 1");
+        JdbcDeniedException write = assertThrows(JdbcDeniedException.class, () -> inj.jdbcStatement(login, "DELETE FROM t"));
+        assertEquals("25006", write.getSQLState());
+        assertEquals(List.of("inject", "inject", "deny"), f.audit().stream().map(AuditEvent::event).collect(Collectors.toList()));
     }
 
     @Test

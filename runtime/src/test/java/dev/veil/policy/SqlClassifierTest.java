@@ -3,6 +3,9 @@ package dev.veil.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +53,9 @@ class SqlClassifierTest {
     })
     void reads(String sql) {
         assertEquals(null, SqlClassifier.writeReason(sql), sql);
+        assertTrue(SqlClassifier.remembered(sql), sql);
+        assertEquals(null, SqlClassifier.writeReason(sql), "remembered: " + sql);
+        assertEquals(null, SqlClassifier.writeReason(new String(sql)), "an equal text: " + sql);
     }
 
     @ParameterizedTest
@@ -143,8 +149,11 @@ class SqlClassifierTest {
             "SHOW x; SET x = 1",
     })
     void writes(String sql) {
-        assertNotNull(SqlClassifier.writeReason(sql), sql);
+        String reason = SqlClassifier.writeReason(sql);
+        assertNotNull(reason, sql);
         assertFalse(SqlClassifier.isReadOnly(sql), sql);
+        assertFalse(SqlClassifier.remembered(sql), "a write is never remembered: " + sql);
+        assertEquals(reason, SqlClassifier.writeReason(sql), "asked again: " + sql);
     }
 
     /** Reads in one dialect whose quoting another dialect does not share: rejected, as they could hide a write there. */
@@ -159,7 +168,72 @@ class SqlClassifierTest {
         assertNotNull(SqlClassifier.writeReason(sql), sql);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
+    void aWriteThatDiffersFromARememberedReadIsStillAWrite() {
+        String read = "SELECT * FROM accounts WHERE id = ?";
+        assertEquals(null, SqlClassifier.writeReason(read));
+        assertTrue(SqlClassifier.remembered(read));
+        // Same length and, where possible, same slot as the read: only the whole text can match.
+        assertNotNull(SqlClassifier.writeReason("DELETE   FROM accounts WHERE id = ?"));
+        assertNotNull(SqlClassifier.writeReason(read + "; DROP TABLE accounts"));
+        assertNotNull(SqlClassifier.writeReason(read.replace("SELECT *", "UPDATE a")));
+        assertEquals(null, SqlClassifier.writeReason(read));
+    }
+
+    /** Texts sharing a slot displace each other; each still gets its own answer, and writes never take a slot. */
+    @Test
+    void textsSharingASlotEachKeepTheirOwnAnswer() {
+        String first = "SELECT 0 FROM t";
+        int slot = SqlClassifier.SeenReads.slot(first);
+        String otherRead = null;
+        String write = null;
+        for (int i = 1; otherRead == null || write == null; i++) {
+            String r = "SELECT " + i + " FROM t";
+            String w = "DELETE FROM t WHERE id = " + i;
+            if (otherRead == null && SqlClassifier.SeenReads.slot(r) == slot) otherRead = r;
+            if (write == null && SqlClassifier.SeenReads.slot(w) == slot) write = w;
+        }
+        assertEquals(null, SqlClassifier.writeReason(first));
+        assertTrue(SqlClassifier.remembered(first));
+        assertNotNull(SqlClassifier.writeReason(write));
+        assertTrue(SqlClassifier.remembered(first), "a write leaves the slot alone");
+        assertFalse(SqlClassifier.remembered(write));
+        assertEquals(null, SqlClassifier.writeReason(otherRead));
+        assertTrue(SqlClassifier.remembered(otherRead));
+        assertFalse(SqlClassifier.remembered(first), "the newer read took the slot");
+        assertEquals(null, SqlClassifier.writeReason(first));
+        assertNotNull(SqlClassifier.writeReason(write));
+    }
+
+    @Test
+    void longTextsAreClassifiedButNotKept() {
+        String longRead = "SELECT 1 FROM t WHERE name IN ('" + "x".repeat(SqlClassifier.SeenReads.MAX_LENGTH) + "')";
+        assertEquals(null, SqlClassifier.writeReason(longRead));
+        assertFalse(SqlClassifier.remembered(longRead));
+    }
+
+    @Test
+    void rememberingIsSafeAcrossThreads() throws Exception {
+        String[] reads = new String[64];
+        for (int i = 0; i < reads.length; i++) reads[i] = "SELECT name FROM items WHERE id = " + i;
+        Thread[] threads = new Thread[4];
+        java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int n = 0; n < 2_000; n++) {
+                    String read = reads[n % reads.length];
+                    String write = "UPDATE items SET name = 'x' WHERE id = " + (n % reads.length);
+                    if (SqlClassifier.writeReason(read) != null) wrong.set(read);
+                    if (SqlClassifier.writeReason(write) == null) wrong.set(write);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(null, wrong.get());
+    }
+
+    @Test
     void reasonNeverQuotesTheText() {
         String reason = SqlClassifier.writeReason("SELECT 1; UPDATE t SET pw = 's3cret-value'");
         assertEquals("statement kind UPDATE is not a read", reason);
