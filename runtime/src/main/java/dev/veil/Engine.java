@@ -6,6 +6,7 @@ import dev.veil.rules.RulesException;
 import dev.veil.rules.RulesLoader;
 import dev.veil.rules.Settings;
 import dev.veil.audit.AuditLog;
+import dev.veil.audit.DeferredAuditLog;
 import dev.veil.inject.Injector;
 import dev.veil.inject.AuthFailures;
 import dev.veil.inject.JdbcDeniedException;
@@ -265,17 +266,18 @@ public final class Engine {
 
     /**
      * Without credentials (scrub-only) there is nothing to audit: every {@code veil:} placeholder is
-     * unknown and denied. When the audit log or the stores cannot be opened, Veil falls back to that.
+     * unknown and denied. When the stores cannot be opened, Veil falls back to that; the audit log is opened
+     * at the first use of a credential, which is denied if it cannot be.
      */
     private static Injector injector(Rules rules, String agent, Scrubber scrubber, PrintStream err) {
         if (!rules.credentials().isEmpty()) {
             try {
-                AuditLog audit = AuditLog.open(rules.auditPath(),
+                DeferredAuditLog audit = new DeferredAuditLog(rules.auditPath(),
                         new AuditLog.Options().scrubber(scrubber::scrub).syncWithin(rules.auditSync()));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> flushAtExit(audit, err), "veil-audit-flush"));
                 return new Injector(rules, agent, new PolicyEngine(rules, Clock.systemUTC(), Approvals.NONE),
                         SecretCache.forRules(rules), scrubber, audit);
-            } catch (IOException | StoreException e) {
+            } catch (StoreException e) {
                 err.println("veil: " + scrubber.scrub(e.getMessage()) + "; every placeholder will be denied");
             }
         }
@@ -284,7 +286,7 @@ public final class Engine {
     }
 
     /** At exit, records still waiting for their deferred sync are forced. */
-    private static void flushAtExit(AuditLog audit, PrintStream err) {
+    private static void flushAtExit(DeferredAuditLog audit, PrintStream err) {
         try {
             audit.flush();
         } catch (IOException e) {

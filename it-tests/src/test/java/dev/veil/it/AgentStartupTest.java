@@ -8,6 +8,7 @@ import dev.veil.it.apps.BuildsHttpClient;
 import dev.veil.it.apps.Hello;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +57,29 @@ class AgentStartupTest {
         assertTrue(Files.readString(clientClasses).contains("dev.veil.shaded.bytebuddy.agent.builder.AgentBuilder"),
                 "Byte Buddy loaded for the JDK HttpClient");
         assertFalse(client.err.contains("failed"), client.toString());
+    }
+
+    /**
+     * Start-up cost: what only a credential's first use needs (the audit log and its JSON codec and time formatting,
+     * the vault and SecureRandom, the process id) is not created at start-up.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void startUpLeavesAuditLogAndVaultForTheirFirstUse(Path jdk) throws Exception {
+        Path rules = ChildJvm.REPO.resolve("rules/examples/quickstart.yaml");
+        Path classes = tmp.resolve("classes.log");
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .jvmArgs("-Duser.home=" + tmp, "-Xlog:class+load=info:file=" + classes,
+                        "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=demo-agent")
+                .main(Hello.class);
+        assertEquals("hello from the application\n", r.out, r.toString());
+        assertTrue(r.err.contains("1 credential(s)"), r.toString());
+        String loaded = Files.readString(classes);
+        for (String c : List.of("dev.veil.audit.AuditLog ", "dev.veil.audit.AuditCodec ", "dev.veil.store.Vault$Entropy ",
+                "java.security.SecureRandom ", "java.time.format.DateTimeFormatter ", "java.lang.ProcessHandleImpl ")) {
+            assertFalse(loaded.contains(c), c + "loaded at start-up");
+        }
+        assertFalse(Files.exists(tmp.resolve(".veil")), "nothing created under ~/.veil");
     }
 
     @ParameterizedTest(name = "JDK {0}")

@@ -32,11 +32,7 @@ public final class VeilAgent {
                 launcher = Class.forName(LAUNCHER, true, null);
             }
             // Reflection, so that nothing of the bootstrap package is resolved before it is on the bootstrap path.
-            boolean started = (Boolean) launcher.getMethod("start", String.class, Instrumentation.class, File.class)
-                    .invoke(null, args, inst, jar);
-            if (!started) {
-                System.err.println("veil: already running in this JVM; this start is ignored (its arguments too)");
-            }
+            launcher.getMethod("start", String.class, Instrumentation.class).invoke(null, args, inst);
         } catch (Throwable t) {
             Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
             System.err.println("veil: could not start (" + cause.getClass().getName() + "); the application runs without Veil");

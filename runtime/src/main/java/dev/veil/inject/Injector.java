@@ -1,7 +1,7 @@
 package dev.veil.inject;
 
 import dev.veil.audit.AuditEvent;
-import dev.veil.audit.AuditLog;
+import dev.veil.audit.DeferredAuditLog;
 import dev.veil.policy.Decision;
 import dev.veil.policy.PolicyEngine;
 import dev.veil.policy.SqlClassifier;
@@ -35,11 +35,11 @@ public final class Injector {
     private final PolicyEngine policy;
     private final SecretCache cache;
     private final Scrubber scrubber;
-    private final AuditLog audit;
+    private final DeferredAuditLog audit;
     private final PlaceholderScanner scanner;
     private final Map<String, Credential> byPlaceholder;
 
-    public Injector(Rules rules, String agent, PolicyEngine policy, SecretCache cache, Scrubber scrubber, AuditLog audit) {
+    public Injector(Rules rules, String agent, PolicyEngine policy, SecretCache cache, Scrubber scrubber, DeferredAuditLog audit) {
         this.rules = rules;
         this.agent = agent;
         this.policy = policy;

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Secret shapes Veil was never told about: the built-in detectors (classpath resource
@@ -35,17 +34,37 @@ public final class Detectors {
 
     static final class Detector {
         final String name;
-        final Pattern regex;
         final int group;
         final int back;
         final String replacement;
+        private final String source;
+        /** A built-in's regex is compiled at the first occurrence of one of its keywords: most never occur. */
+        private volatile Pattern regex;
 
         Detector(String name, Pattern regex, int group, int back) {
+            this(name, regex.pattern(), regex, group, back);
+        }
+
+        private Detector(String name, String source, Pattern regex, int group, int back) {
             this.name = name;
+            this.source = source;
             this.regex = regex;
             this.group = group;
             this.back = back;
             this.replacement = "[REDACTED:" + name + "]";
+        }
+
+        /** Built-ins are checked by the tests; a broken one would fail here, on every scrub that meets its keyword. */
+        Pattern regex() {
+            Pattern p = regex;
+            if (p == null) {
+                p = Pattern.compile(source);
+                if (group > p.matcher("").groupCount()) {
+                    throw new IllegalStateException(BUILTIN_RESOURCE + ": detector '" + name + "': no group " + group);
+                }
+                regex = p;
+            }
+            return p;
         }
     }
 
@@ -142,7 +161,7 @@ public final class Detectors {
             int d = detectorOfKeyword[hits.id(i)];
             Detector det = detectors.get(d);
             if (matchers[d] == null) {
-                matchers[d] = det.regex.matcher(text).useTransparentBounds(true);
+                matchers[d] = det.regex().matcher(text).useTransparentBounds(true);
             }
             int at = hits.start(i);
             int end = Math.min(text.length(), at + MAX_MATCH);
@@ -155,7 +174,7 @@ public final class Detectors {
             }
         }
         for (int d : alwaysRun) {
-            Matcher m = detectors.get(d).regex.matcher(text);
+            Matcher m = detectors.get(d).regex().matcher(text);
             while (m.find()) {
                 out = record(m, 0, d, text, out);
             }
@@ -179,7 +198,7 @@ public final class Detectors {
             Detector det = detectors.get(detectorOfKeyword[hits.id(i)]);
             int at = hits.start(i);
             for (int start = Math.max(0, at - det.back); start <= at && start < hold; start++) {
-                Matcher m = det.regex.matcher(text).useTransparentBounds(true).region(start, n);
+                Matcher m = det.regex().matcher(text).useTransparentBounds(true).region(start, n);
                 boolean matched = m.lookingAt();
                 if (m.hitEnd()) {
                     hold = start;
@@ -307,20 +326,13 @@ public final class Detectors {
             Map<?, ?> n = entry instanceof Map ? (Map<?, ?>) entry : Collections.emptyMap();
             String name = String.valueOf(n.get("name") == null ? "" : n.get("name"));
             String where = BUILTIN_RESOURCE + ": detector '" + name + "': ";
-            Pattern regex;
-            try {
-                regex = Pattern.compile(n.get("regex") instanceof String ? (String) n.get("regex") : "");
-            } catch (PatternSyntaxException e) {
-                throw new IllegalStateException(where + "bad regex: " + e.getDescription(), e);
-            }
-            int group = number(n.get("group"));
+            String regex = n.get("regex") instanceof String ? (String) n.get("regex") : "";
             Object keywords = n.get("keywords");
-            if (name.isEmpty() || regex.pattern().isEmpty() || group > regex.matcher("").groupCount()
-                    || !(keywords instanceof List) || ((List<?>) keywords).isEmpty()) {
-                throw new IllegalStateException(where + "needs name, regex, keywords and a valid group");
+            if (name.isEmpty() || regex.isEmpty() || !(keywords instanceof List) || ((List<?>) keywords).isEmpty()) {
+                throw new IllegalStateException(where + "needs name, regex and keywords");
             }
             int d = ds.size();
-            ds.add(new Detector(name, regex, group, number(n.get("back"))));
+            ds.add(new Detector(name, regex, null, number(n.get("group")), number(n.get("back"))));
             int ignoreCase = Boolean.TRUE.equals(n.get("ignore-case")) ? 1 : 0;
             for (Object k : (List<?>) keywords) {
                 if (!(k instanceof String) || ((String) k).length() < MIN_KEYWORD) {

@@ -37,7 +37,10 @@ public final class Vault implements AutoCloseable {
     /** Where the implied {@code local} store gets its key. */
     public static final String DEFAULT_KEY = "env:VEIL_VAULT_KEY";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Apart, so that resolving a vault's path at start-up creates no SecureRandom (it loads the security providers). */
+    private static final class Entropy {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     /** One entry as {@link #list()} shows it: never its value. */
     public static final class Entry {
@@ -94,13 +97,13 @@ public final class Vault implements AutoCloseable {
                 throw new VaultException(Kind.EXISTS, "vault file " + file
                         + " already exists; remove it first to start over (that loses every value in it)");
             }
-            byte[] salt = VaultFormat.randomBytes(RANDOM, VaultFormat.SALT_LEN);
-            byte[] dataKey = VaultFormat.randomBytes(RANDOM, VaultFormat.KEY_LEN);
+            byte[] salt = VaultFormat.randomBytes(Entropy.RANDOM, VaultFormat.SALT_LEN);
+            byte[] dataKey = VaultFormat.randomBytes(Entropy.RANDOM, VaultFormat.KEY_LEN);
             byte[] kek = VaultFormat.deriveKek(key, kdf, salt);
             byte[] body = VaultFormat.encodeEntries(new TreeMap<>());
             try {
-                byte[] keySection = VaultFormat.newKeySection(kdf, salt, kek, dataKey, RANDOM);
-                write(file, VaultFormat.assemble(keySection, dataKey, body, RANDOM));
+                byte[] keySection = VaultFormat.newKeySection(kdf, salt, kek, dataKey, Entropy.RANDOM);
+                write(file, VaultFormat.assemble(keySection, dataKey, body, Entropy.RANDOM));
             } finally {
                 Arrays.fill(kek, (byte) 0);
                 Arrays.fill(dataKey, (byte) 0);
@@ -218,7 +221,7 @@ public final class Vault implements AutoCloseable {
                 byte[] body = VaultFormat.encodeEntries(entries);
                 byte[] out;
                 try {
-                    out = VaultFormat.assemble(current.keySection(), dataKey, body, RANDOM);
+                    out = VaultFormat.assemble(current.keySection(), dataKey, body, Entropy.RANDOM);
                 } finally {
                     Arrays.fill(body, (byte) 0);
                 }

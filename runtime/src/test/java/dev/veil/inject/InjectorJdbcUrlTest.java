@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.audit.AuditLog;
+import dev.veil.audit.DeferredAuditLog;
 import dev.veil.policy.Approvals;
 import dev.veil.policy.PolicyEngine;
 import dev.veil.rules.Rules;
@@ -48,7 +49,7 @@ class InjectorJdbcUrlTest {
         Scrubber scrubber = new Scrubber(rules.scrub());
         audit = AuditLog.open(rules.auditPath(), new AuditLog.Options().scrubber(scrubber::scrub));
         cache = SecretCache.forRules(rules);
-        injector = new Injector(rules, "app", new PolicyEngine(rules, Clock.systemUTC(), Approvals.NONE), cache, scrubber, audit);
+        injector = new Injector(rules, "app", new PolicyEngine(rules, Clock.systemUTC(), Approvals.NONE), cache, scrubber, DeferredAuditLog.of(audit));
     }
 
     @AfterEach

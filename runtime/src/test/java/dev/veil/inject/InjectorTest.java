@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.veil.Engine;
 import dev.veil.audit.AuditEvent;
 import dev.veil.audit.AuditLog;
+import dev.veil.audit.DeferredAuditLog;
 import dev.veil.audit.AuditQuery;
 import dev.veil.audit.AuditVerifier;
 import dev.veil.policy.Approvals;
@@ -119,7 +120,7 @@ class InjectorTest {
         SecretCache cache = SecretCache.forRules(rules);
         open.add(audit);
         open.add(cache);
-        return new Injector(rules, agent, new PolicyEngine(rules, Clock.systemUTC(), Approvals.NONE), cache, scrubber, audit);
+        return new Injector(rules, agent, new PolicyEngine(rules, Clock.systemUTC(), Approvals.NONE), cache, scrubber, DeferredAuditLog.of(audit));
     }
 
     private List<AuditEvent> audit() throws Exception {

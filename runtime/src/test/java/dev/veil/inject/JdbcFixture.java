@@ -2,6 +2,7 @@ package dev.veil.inject;
 
 import dev.veil.audit.AuditEvent;
 import dev.veil.audit.AuditLog;
+import dev.veil.audit.DeferredAuditLog;
 import dev.veil.audit.AuditQuery;
 import dev.veil.policy.Approvals;
 import dev.veil.policy.PolicyEngine;
@@ -59,7 +60,7 @@ final class JdbcFixture implements AutoCloseable {
         auditFile = rules.auditPath();
         audit = AuditLog.open(auditFile, new AuditLog.Options().scrubber(scrubber::scrub));
         cache = new SecretCache(Map.of("t", store), rules.onStoreError(), rules.maxStale(), clock);
-        injector = new Injector(rules, agent, new PolicyEngine(rules, clock, Approvals.NONE, revocations), cache, scrubber, audit);
+        injector = new Injector(rules, agent, new PolicyEngine(rules, clock, Approvals.NONE, revocations), cache, scrubber, DeferredAuditLog.of(audit));
     }
 
     List<AuditEvent> audit() throws Exception {

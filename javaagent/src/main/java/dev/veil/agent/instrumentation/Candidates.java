@@ -1,8 +1,6 @@
 package dev.veil.agent.instrumentation;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -74,15 +72,23 @@ final class Candidates {
         return false;
     }
 
-    boolean matches(Class<?> type) {
+    /**
+     * The supertypes among {@code loaded}: a class loads after its supertypes, so only subtypes of these can match,
+     * and one native assignability check each beats walking every loaded class's hierarchy.
+     */
+    List<Class<?>> loadedSuperTypes(Class<?>[] loaded) {
+        List<Class<?>> found = new ArrayList<>();
+        for (Class<?> c : loaded) {
+            if (superTypes.contains(c.getName())) found.add(c);
+        }
+        return found;
+    }
+
+    /** Whether {@code type}, already loaded, is a candidate; {@code loadedSuperTypes} from {@link #loadedSuperTypes}. */
+    boolean matches(Class<?> type, List<Class<?>> loadedSuperTypes) {
         if (types.contains(type.getName().replace('.', '/'))) return true;
-        if (superTypes.isEmpty()) return false;
-        Deque<Class<?>> todo = new ArrayDeque<>();
-        todo.add(type);
-        for (Class<?> c; (c = todo.poll()) != null; ) {
-            if (c != type && superTypes.contains(c.getName())) return true;
-            if (c.getSuperclass() != null) todo.add(c.getSuperclass());
-            todo.addAll(Set.of(c.getInterfaces()));
+        for (Class<?> s : loadedSuperTypes) {
+            if (s != type && s.isAssignableFrom(type)) return true;
         }
         return false;
     }

@@ -78,8 +78,8 @@ public final class Installer {
      */
     private static void retransformLoaded(Instrumentation inst, VeilTransformer transformer, Engine engine, Set<String> reported) {
         List<Class<?>> wanted = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (inst.isModifiableClass(c) && transformer.wants(c)) wanted.add(c);
+        for (Class<?> c : transformer.wanted(inst.getAllLoadedClasses())) {
+            if (inst.isModifiableClass(c)) wanted.add(c);
         }
         try {
             inst.retransformClasses(wanted.toArray(new Class<?>[0]));

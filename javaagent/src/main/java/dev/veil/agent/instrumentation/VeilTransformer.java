@@ -4,6 +4,7 @@ import dev.veil.Engine;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -52,13 +53,21 @@ final class VeilTransformer implements ClassFileTransformer {
         return result;
     }
 
-    /** Whether a class loaded before Veil started must be retransformed. */
-    boolean wants(Class<?> type) {
-        if (type.getName().startsWith("dev.veil.")) return false;
+    /** Which of {@code loaded}, classes loaded before Veil started, must be retransformed. */
+    List<Class<?>> wanted(Class<?>[] loaded) {
+        List<Class<?>> superTypes = candidates.loadedSuperTypes(loaded);
+        List<Class<?>> wanted = new ArrayList<>();
+        for (Class<?> type : loaded) {
+            if (!type.getName().startsWith("dev.veil.") && wants(type, superTypes)) wanted.add(type);
+        }
+        return wanted;
+    }
+
+    private boolean wants(Class<?> type, List<Class<?>> superTypes) {
         for (ClassRewrite r : rewrites) {
             if (r.wants(type)) return true;
         }
-        return candidates.matches(type);
+        return candidates.matches(type, superTypes);
     }
 
     private static byte[] rewrite(ClassRewrite rewrite, byte[] classFile) {
