@@ -160,11 +160,14 @@ public final class Bridge {
     /**
      * {@code t}'s trace is about to be printed into text that is scrubbed as a whole before it goes anywhere
      * (JUL's SimpleFormatter prints it into the record's text): until {@link #printedIntoScrubbedText()}, this
-     * thread's {@code t.printStackTrace} runs as it is instead of being scrubbed on its own as well.
+     * thread's {@code t.printStackTrace} runs as it is instead of being scrubbed on its own as well. False when
+     * there is nothing to announce (no throwable, no engine): then {@link #printedIntoScrubbedText()} is not due.
      */
-    public static void printsIntoScrubbedText(Throwable t) {
+    public static boolean printsIntoScrubbedText(Throwable t) {
         Handler h = handler;
-        if (h != null && t != null) h.printsIntoScrubbedText(t);
+        if (h == null || t == null) return false;
+        h.printsIntoScrubbedText(t);
+        return true;
     }
 
     /** The text {@link #printsIntoScrubbedText} announced is done (its scrub follows). */

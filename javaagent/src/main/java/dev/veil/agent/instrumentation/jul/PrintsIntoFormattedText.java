@@ -12,12 +12,12 @@ public final class PrintsIntoFormattedText {
     private PrintsIntoFormattedText() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(0) LogRecord record) {
-        Bridge.printsIntoScrubbedText(record.getThrown());
+    static boolean enter(@Advice.Argument(0) LogRecord record) {
+        return Bridge.printsIntoScrubbedText(record.getThrown());
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit() {
-        Bridge.printedIntoScrubbedText();
+    static void exit(@Advice.Enter boolean announced) {
+        if (announced) Bridge.printedIntoScrubbedText();
     }
 }
