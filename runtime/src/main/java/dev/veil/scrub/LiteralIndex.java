@@ -442,7 +442,7 @@ public final class LiteralIndex {
                 long any = pair(f, text, pos) | pair(f, text, pos + 2) | pair(f, text, pos + 4) | pair(f, text, pos + 6)
                         | pair(f, text, pos + 8) | pair(f, text, pos + 10) | pair(f, text, pos + 12) | pair(f, text, pos + 14);
                 if ((any & 1) != 0) {
-                    int hit = walk(text, pos, pos + 14, from, to);
+                    int hit = firstFit(text, pos, pos + 14, from, to);
                     if (hit >= 0) return hit;
                 }
             }
@@ -462,8 +462,7 @@ public final class LiteralIndex {
                         | word(f, b) | word(f, b >>> 16) | word(f, b >>> 32) | word(f, b >>> 48);
                 if ((any & 1) != 0) {
                     // Which samples hit, from the longs already read; each is checked by its 3-gram.
-                    int hits = hits(f, a) | hits(f, b) << 4;
-                    for (; hits != 0; hits &= hits - 1) {
+                    for (int hits = hits(f, a) | hits(f, b) << 4; hits != 0; hits &= hits - 1) {
                         int at = pos + 2 * Integer.numberOfTrailingZeros(hits);
                         if (tripleFits(text, at, from, to)) return at;
                     }
@@ -471,6 +470,15 @@ public final class LiteralIndex {
             }
         }
         return walk(text, pos, last, from, to);
+    }
+
+    /** The first 2-gram sampled every second unit from {@code pos} up to {@code last} that passes the filter and its 3-gram check, or -1. */
+    private int firstFit(char[] text, int pos, int last, int from, int to) {
+        long[] f = filter;
+        for (; pos <= last; pos += 2) {
+            if ((pair(f, text, pos) & 1) != 0 && tripleFits(text, pos, from, to)) return pos;
+        }
+        return -1;
     }
 
     /** {@link #candidate}, one sample at a time, up to {@code last}. */
