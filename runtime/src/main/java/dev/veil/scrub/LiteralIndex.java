@@ -1,5 +1,8 @@
 package dev.veil.scrub;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +22,13 @@ import java.util.List;
  * literal, weighed against bucket load: with 3-char detector keywords the text is sampled every second
  * position by 2-grams, so {@code -----BEGIN} is indexed by its letters rather than its dashes.
  *
- * <p>Keys are the low 8 bits of each unit, so chars (Latin-1 or not) and UTF-8 bytes share one index;
- * verification is exact. 2-grams index the filter directly (an exact 64-Kbit table), longer q-grams by
+ * <p>Detector keywords (3+ chars) are sampled every second unit by 2-grams, eight samples per loop pass
+ * (UTF-8 bytes read as two longs); a 2-gram that passes is checked with the unit after or before it against
+ * a table of the keywords' 3-grams before any candidate is verified, so common 2-grams of keywords
+ * ({@code rk} of {@code rk_live_} in {@code framework.}) cost little.
+ *
+ * <p>Keys are the low 8 bits of each unit, first unit lowest, so chars (Latin-1 or not) and UTF-8 bytes
+ * share one index; verification is exact. 2-grams index the filter directly (an exact 64-Kbit table), longer q-grams by
  * hash. A literal that ignores case enters every ASCII case variant of its q-grams, so the text is read as
  * it is, without folding.
  *
@@ -30,6 +38,9 @@ public final class LiteralIndex {
     private static final int CHARS = 1;
     private static final int BYTES = 2;
     private static final int MAX_STRIDE = 16;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bits of the 3-gram table: a few hundred keyword 3-grams (case variants included) fill about 2%. */
+    private static final int TRIPLE_BITS = 14;
     /** Literals with at most this many windows have all of them considered; longer ones three. */
     private static final int ALL_WINDOWS = 16;
     /** Rough per-mille frequencies of a to z in English, for {@link #frequency}. */
@@ -100,6 +111,11 @@ public final class LiteralIndex {
     private final int[] bucketKey;
     /** Where the sampled q-gram sits inside the literal: a match starts that far before the sample. */
     private final int[] bucketOffset;
+    /**
+     * For 2-gram indexes of literals of 3+ units: the 3-gram each indexed 2-gram starts (or, at a literal's end,
+     * ends) in the literals, by {@link #tripleBit}; null when not used.
+     */
+    private final long[] triples;
 
     private LiteralIndex(Builder b) {
         int n = b.units.size();
@@ -119,7 +135,9 @@ public final class LiteralIndex {
         minLength = n == 0 ? 0 : min;
         maxLength = max;
         q = minLength >= 12 ? 4 : minLength >= 6 ? 3 : Math.max(1, Math.min(2, minLength));
-        stride = Math.max(1, Math.min(MAX_STRIDE, minLength - q + 1));
+        // 2-grams are sampled every second unit at most, which the unrolled loops in candidate() read.
+        stride = Math.max(1, Math.min(q == 2 ? 2 : MAX_STRIDE, minLength - q + 1));
+        triples = q == 2 && minLength >= 3 ? new long[1 << (TRIPLE_BITS - 6)] : null;
 
         long entries = 1;
         for (int i = 0; i < n; i++) {
@@ -141,8 +159,16 @@ public final class LiteralIndex {
         for (int i = 0; i < n; i++) {
             int w = window(literals[i], ignoreCase[i], load);
             for (int off = w; off < w + stride; off++) {
+                if (triples != null) {
+                    int start = off + 3 <= literals[i].length ? off : off - 1;
+                    int triple = key(literals[i], start, 3);
+                    for (int variant : ignoreCase[i] ? caseVariants(triple, 3) : new int[] {triple}) {
+                        int bit = tripleBit(variant, start - off);
+                        triples[bit >>> 6] |= 1L << bit;
+                    }
+                }
                 int key = key(literals[i], off);
-                for (int variant : ignoreCase[i] ? caseVariants(key) : new int[] {key}) {
+                for (int variant : ignoreCase[i] ? caseVariants(key, q) : new int[] {key}) {
                     int bit = variant * filterMultiplier >>> filterShift;
                     filter[bit >>> 6] |= 1L << bit;
                     entryHash[count] = mix(variant);
@@ -209,10 +235,10 @@ public final class LiteralIndex {
         return unit == ' ' ? 0.15 : unit >= '0' && unit <= '9' || ".-:/".indexOf(unit) >= 0 ? 0.02 : 0.01;
     }
 
-    /** Every ASCII case variant of the q-gram {@code key} (one byte per unit). */
-    private int[] caseVariants(int key) {
+    /** Every ASCII case variant of the {@code units}-gram {@code key} (one byte per unit). */
+    private static int[] caseVariants(int key, int units) {
         int[] out = {key};
-        for (int i = 0; i < q; i++) {
+        for (int i = 0; i < units; i++) {
             int c = key >>> (8 * i) & 0xFF;
             if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
                 int[] more = Arrays.copyOf(out, out.length * 2);
@@ -241,13 +267,22 @@ public final class LiteralIndex {
     private int key(char[] s, int pos) {
         int k = s[pos] & 0xFF;
         if (q > 1) {
-            k = k << 8 | s[pos + 1] & 0xFF;
+            k |= (s[pos + 1] & 0xFF) << 8;
             if (q > 2) {
-                k = k << 8 | s[pos + 2] & 0xFF;
+                k |= (s[pos + 2] & 0xFF) << 16;
                 if (q > 3) {
-                    k = k << 8 | s[pos + 3] & 0xFF;
+                    k |= (s[pos + 3] & 0xFF) << 24;
                 }
             }
+        }
+        return k;
+    }
+
+    /** The {@code units}-gram at {@code pos}: the low byte of each unit, the first lowest. */
+    private static int key(char[] s, int pos, int units) {
+        int k = 0;
+        for (int i = 0; i < units; i++) {
+            k |= (s[pos + i] & 0xFF) << 8 * i;
         }
         return k;
     }
@@ -255,15 +290,37 @@ public final class LiteralIndex {
     private int key(byte[] s, int pos) {
         int k = s[pos] & 0xFF;
         if (q > 1) {
-            k = k << 8 | s[pos + 1] & 0xFF;
+            k |= (s[pos + 1] & 0xFF) << 8;
             if (q > 2) {
-                k = k << 8 | s[pos + 2] & 0xFF;
+                k |= (s[pos + 2] & 0xFF) << 16;
                 if (q > 3) {
-                    k = k << 8 | s[pos + 3] & 0xFF;
+                    k |= (s[pos + 3] & 0xFF) << 24;
                 }
             }
         }
         return k;
+    }
+
+    /** Where a 3-gram goes in {@link #triples}: {@code before} is 0 if it starts at the sampled 2-gram, -1 if one unit before. */
+    private static int tripleBit(int triple, int before) {
+        return (triple - before) * 0x9E3779B1 >>> (32 - TRIPLE_BITS);
+    }
+
+    private boolean hasTriple(int triple, int before) {
+        int bit = tripleBit(triple, before);
+        return (triples[bit >>> 6] & 1L << bit) != 0;
+    }
+
+    /** Whether the 2-gram sampled at {@code pos} sits in {@code text[from, to)} as it does in some literal (true if not checked). */
+    private boolean tripleFits(char[] text, int pos, int from, int to) {
+        return triples == null || pos + 2 < to && hasTriple(key(text, pos, 3), 0)
+                || pos > from && hasTriple(key(text, pos - 1, 3), -1);
+    }
+
+    private boolean tripleFits(byte[] text, int pos, int from, int to) {
+        return triples == null
+                || pos + 2 < to && hasTriple((text[pos] & 0xFF) | (text[pos + 1] & 0xFF) << 8 | (text[pos + 2] & 0xFF) << 16, 0)
+                || pos > from && hasTriple((text[pos - 1] & 0xFF) | (text[pos] & 0xFF) << 8 | (text[pos + 1] & 0xFF) << 16, -1);
     }
 
     private static boolean sameUnit(int textUnit, char lit, boolean fold) {
@@ -334,7 +391,7 @@ public final class LiteralIndex {
         if (literals.length == 0) {
             return into;
         }
-        for (int pos = candidate(text, from + stride - 1, to - q); pos >= 0; pos = candidate(text, pos + stride, to - q)) {
+        for (int pos = candidate(text, from + stride - 1, from, to); pos >= 0; pos = candidate(text, pos + stride, from, to)) {
             int key = key(text, pos);
             int b = mix(key) >>> bucketShift;
             for (int e = bucketStart[b], end = bucketStart[b + 1]; e < end; e++) {
@@ -352,7 +409,7 @@ public final class LiteralIndex {
     private static final Matches FOUND = new Matches();
 
     private Matches scan(char[] text, int from, int to, Matches into, boolean firstOnly) {
-        for (int pos = candidate(text, from + stride - 1, to - q); pos >= 0; pos = candidate(text, pos + stride, to - q)) {
+        for (int pos = candidate(text, from + stride - 1, from, to); pos >= 0; pos = candidate(text, pos + stride, from, to)) {
             int key = key(text, pos);
             int b = mix(key) >>> bucketShift;
             for (int e = bucketStart[b], end = bucketStart[b + 1]; e < end; e++) {
@@ -371,18 +428,65 @@ public final class LiteralIndex {
     }
 
     /**
-     * The first sampled position from {@code pos} (stepping by the stride) up to {@code last} whose q-gram
-     * passes the filter, or -1. Kept apart from verification so this loop, where clean text spends its
-     * time, stays tight.
+     * The first sampled position from {@code pos} (stepping by the stride) in {@code text[from, to)} whose
+     * q-gram passes the filter (and a 2-gram its 3-gram), or -1. Kept apart from verification so this loop,
+     * where clean text spends its time, stays tight.
      */
-    private int candidate(char[] text, int pos, int last) {
-        long[] f = filter;
-        if (q == 2) { // detector keywords: the same loop with the key inlined runs about a third faster
-            for (; pos <= last; pos += stride) {
-                int bit = (text[pos] & 0xFF) << 8 | text[pos + 1] & 0xFF;
-                if ((f[bit >>> 6] & 1L << bit) != 0) {
-                    return pos;
+    private int candidate(char[] text, int pos, int from, int to) {
+        int last = to - q;
+        if (q == 2 && stride == 2) {
+            // Eight samples per pass, their filter bits OR-ed: clean text takes one branch per pass and the
+            // loads overlap; a pass that hit is walked again sample by sample.
+            long[] f = filter;
+            for (; pos + 14 <= last; pos += 16) {
+                long any = pair(f, text, pos) | pair(f, text, pos + 2) | pair(f, text, pos + 4) | pair(f, text, pos + 6)
+                        | pair(f, text, pos + 8) | pair(f, text, pos + 10) | pair(f, text, pos + 12) | pair(f, text, pos + 14);
+                if ((any & 1) != 0) {
+                    int hit = firstFit(text, pos, pos + 14, from, to);
+                    if (hit >= 0) return hit;
                 }
+            }
+        }
+        return walk(text, pos, last, from, to);
+    }
+
+    private int candidate(byte[] text, int pos, int from, int to) {
+        int last = to - q;
+        if (q == 2 && stride == 2) {
+            // As for chars, the sixteen bytes read as two longs, each holding four samples.
+            long[] f = filter;
+            for (; pos + 14 <= last; pos += 16) {
+                long a = (long) LONGS.get(text, pos);
+                long b = (long) LONGS.get(text, pos + 8);
+                long any = word(f, a) | word(f, a >>> 16) | word(f, a >>> 32) | word(f, a >>> 48)
+                        | word(f, b) | word(f, b >>> 16) | word(f, b >>> 32) | word(f, b >>> 48);
+                if ((any & 1) != 0) {
+                    // Which samples hit, from the longs already read; each is checked by its 3-gram.
+                    for (int hits = hits(f, a) | hits(f, b) << 4; hits != 0; hits &= hits - 1) {
+                        int at = pos + 2 * Integer.numberOfTrailingZeros(hits);
+                        if (tripleFits(text, at, from, to)) return at;
+                    }
+                }
+            }
+        }
+        return walk(text, pos, last, from, to);
+    }
+
+    /** The first 2-gram sampled every second unit from {@code pos} up to {@code last} that passes the filter and its 3-gram check, or -1. */
+    private int firstFit(char[] text, int pos, int last, int from, int to) {
+        long[] f = filter;
+        for (; pos <= last; pos += 2) {
+            if ((pair(f, text, pos) & 1) != 0 && tripleFits(text, pos, from, to)) return pos;
+        }
+        return -1;
+    }
+
+    /** {@link #candidate}, one sample at a time, up to {@code last}. */
+    private int walk(char[] text, int pos, int last, int from, int to) {
+        long[] f = filter;
+        if (q <= 2) {
+            for (; pos <= last; pos += stride) {
+                if ((word(f, key(text, pos)) & 1) != 0 && tripleFits(text, pos, from, to)) return pos;
             }
             return -1;
         }
@@ -397,14 +501,11 @@ public final class LiteralIndex {
         return -1;
     }
 
-    private int candidate(byte[] text, int pos, int last) {
+    private int walk(byte[] text, int pos, int last, int from, int to) {
         long[] f = filter;
-        if (q == 2) { // detector keywords: the same loop with the key inlined runs about a third faster
+        if (q <= 2) {
             for (; pos <= last; pos += stride) {
-                int bit = (text[pos] & 0xFF) << 8 | text[pos + 1] & 0xFF;
-                if ((f[bit >>> 6] & 1L << bit) != 0) {
-                    return pos;
-                }
+                if ((word(f, key(text, pos)) & 1) != 0 && tripleFits(text, pos, from, to)) return pos;
             }
             return -1;
         }
@@ -417,5 +518,21 @@ public final class LiteralIndex {
             }
         }
         return -1;
+    }
+
+    /** The filter word of the 2-gram in the low 16 bits of {@code grams} (a 1-gram: 8 bits), shifted so its bit is bit 0. */
+    private static long word(long[] f, long grams) {
+        int bit = (int) grams & 0xFFFF;
+        return f[bit >>> 6] >>> bit;
+    }
+
+    /** Bit i set if the 2-gram in bits 16i to 16i+15 of {@code grams} passes the filter. */
+    private static int hits(long[] f, long grams) {
+        return (int) (word(f, grams) & 1 | (word(f, grams >>> 16) & 1) << 1 | (word(f, grams >>> 32) & 1) << 2
+                | (word(f, grams >>> 48) & 1) << 3);
+    }
+
+    private static long pair(long[] f, char[] text, int pos) {
+        return word(f, (text[pos] & 0xFF) | (text[pos + 1] & 0xFF) << 8);
     }
 }

@@ -78,6 +78,44 @@ class LiteralIndexTest {
         }
     }
 
+    /** Detector-like keywords (3+ chars, some ignoring case) in regions of a text: matches never cross a region's ends. */
+    @Test
+    void regionsFindExactlyWhatANaiveSearchFinds() {
+        Random rnd = new Random(13);
+        for (int round = 0; round < 300; round++) {
+            List<String> literals = new ArrayList<>();
+            List<Boolean> folds = new ArrayList<>();
+            for (int i = 0, n = 1 + rnd.nextInt(20); i < n; i++) {
+                literals.add(DetectorsTest.r("abkrAB-:_.", 3 + rnd.nextInt(6)));
+                folds.add(rnd.nextInt(3) == 0);
+            }
+            LiteralIndex.Builder b = new LiteralIndex.Builder();
+            for (int i = 0; i < literals.size(); i++) {
+                b.add(literals.get(i), folds.get(i));
+            }
+            LiteralIndex index = b.build();
+            StringBuilder text = new StringBuilder();
+            while (text.length() < 200) {
+                text.append(rnd.nextInt(4) == 0 ? literals.get(rnd.nextInt(literals.size())) : DetectorsTest.r("abkrABK-:_. ", 1 + rnd.nextInt(20)));
+            }
+            String t = text.toString();
+            int from = rnd.nextInt(t.length());
+            int to = from + rnd.nextInt(t.length() - from + 1);
+            TreeSet<String> expected = new TreeSet<>();
+            for (int id = 0; id < literals.size(); id++) {
+                String l = literals.get(id);
+                for (int at = from; at + l.length() <= to; at++) {
+                    if (t.regionMatches(folds.get(id), at, l, 0, l.length())) {
+                        expected.add(id + "@" + at);
+                    }
+                }
+            }
+            assertEquals(expected, spans(index.findAll(t, from, to, null), null), "round " + round);
+            byte[] ascii = t.getBytes(StandardCharsets.UTF_8);
+            assertEquals(expected, spans(index.findAll(ascii, from, to, null), null), "bytes, round " + round);
+        }
+    }
+
     @Test
     void ignoreCaseAndEmptyIndex() {
         LiteralIndex.Builder b = new LiteralIndex.Builder();

@@ -32,6 +32,10 @@ public final class Bridge {
 
         boolean printStackTrace(Throwable t, Object out);
 
+        void printsIntoScrubbedText(Throwable t);
+
+        void printedIntoScrubbedText();
+
         String responseHeader(String value);
 
         InputStream responseBody(String contentType, InputStream body);
@@ -155,6 +159,25 @@ public final class Bridge {
             failed("printStackTrace", e);
             return false;
         }
+    }
+
+    /**
+     * {@code t}'s trace is about to be printed into text that is scrubbed as a whole before it goes anywhere
+     * (JUL's SimpleFormatter prints it into the record's text): until {@link #printedIntoScrubbedText()}, this
+     * thread's {@code t.printStackTrace} runs as it is instead of being scrubbed on its own as well. False when
+     * there is nothing to announce (no throwable, no engine): then {@link #printedIntoScrubbedText()} is not due.
+     */
+    public static boolean printsIntoScrubbedText(Throwable t) {
+        Handler h = handler;
+        if (h == null || t == null) return false;
+        h.printsIntoScrubbedText(t);
+        return true;
+    }
+
+    /** The text {@link #printsIntoScrubbedText} announced is done (its scrub follows). */
+    public static void printedIntoScrubbedText() {
+        Handler h = handler;
+        if (h != null) h.printedIntoScrubbedText();
     }
 
     /** A response header value as the application may see it: real values become their placeholders. */

@@ -27,8 +27,11 @@ final class EngineHandler implements Bridge.Handler {
     /** Set while this thread writes bytes already scrubbed, so the stdio hooks pass them on as they are. */
     private final ThreadLocal<Boolean> emitting = new ThreadLocal<>();
 
-    /** Set while this thread renders a stack trace to scrub it, so the hooked printStackTrace runs as it is. */
-    private final ThreadLocal<Boolean> rendering = new ThreadLocal<>();
+    /**
+     * Whose printStackTrace runs as it is on this thread: every throwable's ({@link Boolean#TRUE}) while the
+     * hook renders a trace to scrub it, or one throwable's while it prints into text scrubbed as a whole.
+     */
+    private final ThreadLocal<Object> rendering = new ThreadLocal<>();
 
     EngineHandler(Engine engine) {
         this.engine = engine;
@@ -107,7 +110,8 @@ final class EngineHandler implements Bridge.Handler {
      */
     @Override
     public boolean printStackTrace(Throwable t, Object out) {
-        if (rendering.get() != null || !(out instanceof PrintStream || out instanceof PrintWriter)) return false;
+        Object outer = rendering.get();
+        if (outer == Boolean.TRUE || outer == t || !(out instanceof PrintStream || out instanceof PrintWriter)) return false;
         String trace;
         rendering.set(Boolean.TRUE);
         try {
@@ -123,7 +127,8 @@ final class EngineHandler implements Bridge.Handler {
                 trace = buf.toString();
             }
         } finally {
-            rendering.remove();
+            if (outer == null) rendering.remove();
+            else rendering.set(outer);
         }
         String scrubbed = engine.scrub(trace);
         if (out instanceof PrintStream) {
@@ -133,6 +138,16 @@ final class EngineHandler implements Bridge.Handler {
             ((PrintWriter) out).flush(); // the original's println flushed an auto-flushing writer line by line
         }
         return true;
+    }
+
+    @Override
+    public void printsIntoScrubbedText(Throwable t) {
+        if (rendering.get() == null) rendering.set(t);
+    }
+
+    @Override
+    public void printedIntoScrubbedText() {
+        if (rendering.get() != Boolean.TRUE) rendering.remove();
     }
 
     @Override

@@ -21,15 +21,21 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * java.util.logging: every {@code StreamHandler} (Console, File, Socket) writes {@code getFormatter().format(record)};
  * the result of every {@code Formatter.format(LogRecord)} (Simple, XML, the application's own) is scrubbed.
+ * SimpleFormatter's trace, printed into that result, is scrubbed with it only.
  */
 public final class JulModule implements InstrumentationModule {
     private static final ElementMatcher.Junction<MethodDescription> FORMAT = named("format").and(takesArguments(1))
             .and(takesArgument(0, named("java.util.logging.LogRecord"))).and(returns(String.class)).and(not(isAbstract()));
 
+    private static final String SIMPLE = "java.util.logging.SimpleFormatter";
+
     @Override
     public AgentBuilder extend(AgentBuilder builder) {
         return builder.type(declaresMethod(FORMAT).and(hasSuperClass(named("java.util.logging.Formatter"))))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(ScrubReturnedText.class).on(FORMAT)));
+                .transform((b, type, loader, module, domain) -> {
+                    b = b.visit(Advice.to(ScrubReturnedText.class).on(FORMAT));
+                    return type.getName().equals(SIMPLE) ? b.visit(Advice.to(PrintsIntoFormattedText.class).on(FORMAT)) : b;
+                });
     }
 
     @Override
