@@ -14,7 +14,7 @@ import java.util.List;
  * What the with-agent runs need: the agent jar ({@code -Dveil.agent.jar}, default
  * {@code ../javaagent/target/veil-agent.jar}), and a temporary directory with a vault holding a random
  * real key as {@code bench}, a rules file granting it to any loopback URL (and, read-only, to in-memory H2
- * databases as user sa), and the key in a file the
+ * databases as user sa and to the loopback PostgreSQL database bench as user bench), and the key in a file the
  * benchmark's server reads to check what arrived.
  */
 final class BenchSetup {
@@ -69,6 +69,9 @@ final class BenchSetup {
                 "    allow:",
                 "      - jdbc: 'jdbc:h2:mem:*'",
                 "        user: sa",
+                "        read-only: true",
+                "      - jdbc: 'jdbc:postgresql://127.0.0.1:*/bench'",
+                "        user: bench",
                 "        read-only: true",
                 "audit:",
                 "  path: '" + dir.resolve("audit.jsonl") + "'"), StandardCharsets.UTF_8);

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * JDBC on an in-memory H2 database with a real password: a DriverManager connect (and close), a HikariCP
- * borrow (and return), and a prepared query by key on a held connection. {@code password}: {@code real} is
+ * borrow (and return), and a prepared query by key on a held connection; and a DriverManager connect to the
+ * PostgreSQL server {@link JdbcOverhead} starts ({@code -Dveil.bench.pgurl}), a login as a real database costs. {@code password}: {@code real} is
  * the password itself (run without the agent), {@code placeholder} is {@code veil:bench-db}, swapped in by the
  * agent under a read-only grant, so every statement is also classified. {@link JdbcOverhead} runs both and
  * prints the ratios. A placeholder that was not swapped fails the connect, so a wrong setup cannot pass.
@@ -36,6 +37,7 @@ public class JdbcBenchmark {
     public String password;
 
     private String secret;
+    private String pgUrl;
     private HikariDataSource pool;
     private Connection held;
     private int key;
@@ -44,6 +46,7 @@ public class JdbcBenchmark {
     public void setUp() throws Exception {
         String real = BenchSetup.readRealKey(System.getProperty("veil.bench.realkey"));
         secret = password.equals("real") ? real : BenchSetup.DB_PLACEHOLDER;
+        pgUrl = System.getProperty("veil.bench.pgurl");
         // The first connection creates the database and with it user sa's password.
         try (Connection c = DriverManager.getConnection(URL, "sa", real); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY, name VARCHAR(20))");
@@ -67,6 +70,14 @@ public class JdbcBenchmark {
     @Benchmark
     public boolean driverManagerConnect() throws SQLException {
         try (Connection c = DriverManager.getConnection(URL, "sa", secret)) {
+            return c.isReadOnly();
+        }
+    }
+
+    @Benchmark
+    public boolean postgresConnect() throws SQLException {
+        if (pgUrl == null) throw new IllegalStateException("no -Dveil.bench.pgurl: run JdbcOverhead, which starts PostgreSQL");
+        try (Connection c = DriverManager.getConnection(pgUrl, "bench", secret)) {
             return c.isReadOnly();
         }
     }
