@@ -22,10 +22,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,55 +245,8 @@ class JdbcMariaDbTest {
         String after = "rot-After-" + Long.toHexString(System.nanoTime() * 7) + "#b";
         admin("orders", "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + before + "'", "GRANT SELECT ON orders.items TO '" + user + "'@'%'");
 
-        String vaultKey = "vault-key-" + Long.toHexString(System.nanoTime());
-        ChildJvm.Result init = JdbcRotationTest.cli(jdk, work, vaultKey, null, "vault", "init");
-        assertEquals(0, init.exit, init.toString());
-        ChildJvm.Result put = JdbcRotationTest.cli(jdk, work, vaultKey, before, "vault", "put", "rot-db");
-        assertEquals(0, put.exit, put.toString());
-        Path audit = work.resolve("audit.jsonl");
-        Path rules = work.resolve("rules.yaml");
-        Files.writeString(rules, "version: 1\n"
-                + "credentials:\n"
-                + "  rot-db: {source: local/rot-db, ttl: 1h, allow: [{jdbc: 'jdbc:mariadb://127.0.0.1:*/orders', user: " + user + "}]}\n"
-                + "audit: {path: '" + audit + "'}\n"
-                + "rotation-window: 30s\n");
-        Path stop = work.resolve("stop");
-        CompletableFuture<ChildJvm.Result> child = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ChildJvm.on(jdk).env("VEIL_VAULT_KEY", vaultKey)
-                        .jvmArgs("-Duser.home=" + work, "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=app")
-                        .main(RotationApp.class, url("orders"), user, "veil:rot-db", stop.toString(), "org.mariadb.jdbc.MariaDbDataSource");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        long gapMillis = 2000;
-        try {
-            JdbcRotationTest.awaitAudit(audit, "\"event\":\"inject\"", child);
-            Thread.sleep(1000);
-            admin("orders", "ALTER USER '" + user + "'@'%' IDENTIFIED BY '" + after + "'");
-            Thread.sleep(gapMillis);
-            ChildJvm.Result rotate = JdbcRotationTest.cli(jdk, work, vaultKey, after, "vault", "put", "rot-db");
-            assertEquals(0, rotate.exit, rotate.toString());
-            JdbcRotationTest.awaitAudit(audit, "\"event\":\"rotate\"", child);
-            Thread.sleep(1000);
-        } finally {
-            Files.writeString(stop, "");
-        }
-        ChildJvm.Result r = child.get(60, TimeUnit.SECONDS);
-        String out = r.toString();
-        assertEquals(0, r.exit, out);
-        Matcher m = Pattern.compile("RESULT ok=(\\d+) failed=(\\d+) slowestMs=(\\d+)").matcher(r.out);
-        assertTrue(m.find(), out);
-        assertEquals(0, Integer.parseInt(m.group(2)), "queries failed:\n" + out);
-        assertTrue(Integer.parseInt(m.group(1)) > 20, out);
-        assertTrue(Long.parseLong(m.group(3)) >= gapMillis / 2, "the pool waited through the rotation:\n" + out);
-        assertTrue(r.out.contains("FIRST 3"), out);
-        String log = Files.readString(audit);
-        assertTrue(log.contains("\"event\":\"rotate\"") && log.contains("after the database refused the login"), log);
-        for (String secret : List.of(before, after, vaultKey)) {
-            assertFalse(r.out.contains(secret) || r.err.contains(secret), "a real value was printed:\n" + out);
-            assertFalse(log.contains(secret), "a real value is in the audit log");
-        }
+        JdbcRotationTest.rotate(jdk, work, "jdbc:mariadb://127.0.0.1:*/orders", user, before, after, 2000,
+                () -> admin("orders", "ALTER USER '" + user + "'@'%' IDENTIFIED BY '" + after + "'"),
+                url("orders"), "org.mariadb.jdbc.MariaDbDataSource");
     }
 }

@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,23 +49,8 @@ class JdbcPostgresTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pgdata")).setCleanDataDirectory(true)
-                .setServerConfig("password_encryption", "scram-sha-256").start();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE postgres PASSWORD '" + ADMIN_PW + "'");
-            s.execute("CREATE ROLE agent_rw LOGIN PASSWORD '" + RW_PW + "'");
-            s.execute("CREATE ROLE agent_ro LOGIN PASSWORD '" + RO_PW + "'");
-            s.execute("CREATE DATABASE orders OWNER agent_rw");
-        }
-        // Passwords become real: every TCP (host) line now demands scram-sha-256.
-        Path hba = dir.resolve("pgdata").resolve("pg_hba.conf");
-        Files.writeString(hba, Files.readAllLines(hba).stream()
-                .map(l -> l.startsWith("host") ? l.replaceAll("\\s(trust|md5|password)\\s*$", " scram-sha-256") : l)
-                .collect(Collectors.joining("\n", "", "\n")));
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_reload_conf()");
-        }
-        Thread.sleep(500);
+        pg = Postgres.start(dir.resolve("pgdata"), ADMIN_PW, "CREATE ROLE agent_rw LOGIN PASSWORD '" + RW_PW + "'",
+                "CREATE ROLE agent_ro LOGIN PASSWORD '" + RO_PW + "'", "CREATE DATABASE orders OWNER agent_rw");
         try (Connection c = DriverManager.getConnection(url("orders"), "agent_rw", RW_PW); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE items (id INT PRIMARY KEY, item TEXT)");
             s.execute("INSERT INTO items VALUES (1, 'apple'), (2, 'pear'), (3, 'plum')");

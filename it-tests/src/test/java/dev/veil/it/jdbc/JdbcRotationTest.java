@@ -12,12 +12,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,20 +41,7 @@ class JdbcRotationTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pgdata")).setCleanDataDirectory(true)
-                .setServerConfig("password_encryption", "scram-sha-256").start();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE postgres PASSWORD '" + ADMIN_PW + "'");
-            s.execute("CREATE DATABASE rot");
-        }
-        Path hba = dir.resolve("pgdata").resolve("pg_hba.conf");
-        Files.writeString(hba, Files.readAllLines(hba).stream()
-                .map(l -> l.startsWith("host") ? l.replaceAll("\\s(trust|md5|password)\\s*$", " scram-sha-256") : l)
-                .collect(Collectors.joining("\n", "", "\n")));
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_reload_conf()");
-        }
-        Thread.sleep(500);
+        pg = Postgres.start(dir.resolve("pgdata"), ADMIN_PW, "CREATE DATABASE rot");
         admin("rot", "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1), (2), (3)", "GRANT SELECT ON items TO PUBLIC");
     }
 
@@ -83,7 +70,27 @@ class JdbcRotationTest {
         String before = "pw-Before-" + Long.toHexString(System.nanoTime()) + "!a";
         String after = "pw-After-" + Long.toHexString(System.nanoTime() * 7) + "#b";
         admin("rot", "CREATE ROLE " + role + " LOGIN PASSWORD '" + before + "'");
+        Path audit = rotate(jdk, work, "jdbc:postgresql://localhost:*/rot", role, before, after, DB_TO_VAULT_MILLIS,
+                () -> admin("rot", "ALTER ROLE " + role + " PASSWORD '" + after + "'"), url("rot"));
+        ChildJvm.Result verify = ChildJvm.on(jdk).cli("audit", "verify", audit.toString());
+        assertEquals(0, verify.exit, verify.toString());
+    }
 
+    /** What changes the database's password. */
+    interface PasswordChange {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@link RotationApp} on {@code jdk} with the agent and {@code appArgs} (its URL, then optionally a
+     * DataSource class), as {@code user} through {@code veil:rot-db}, granted by {@code jdbcPattern}, from a
+     * vault holding {@code before}; once it has connected, {@code change} gives the database {@code after}
+     * and {@code gapMillis} later the vault gets it too. Asserts that no query failed, that some query waited
+     * through the gap, that the audit log shows the rotation, and that no password was printed or audited.
+     * Returns the audit log.
+     */
+    static Path rotate(Path jdk, Path work, String jdbcPattern, String user, String before, String after, long gapMillis,
+                       PasswordChange change, String... appArgs) throws Exception {
         String vaultKey = "vault-key-" + Long.toHexString(System.nanoTime());
         ChildJvm.Result init = cli(jdk, work, vaultKey, null, "vault", "init");
         assertEquals(0, init.exit, init.toString());
@@ -94,15 +101,17 @@ class JdbcRotationTest {
         Path rules = work.resolve("rules.yaml");
         Files.writeString(rules, "version: 1\n"
                 + "credentials:\n"
-                + "  rot-db: {source: local/rot-db, ttl: 1h, allow: [{jdbc: 'jdbc:postgresql://localhost:*/rot', user: " + role + "}]}\n"
+                + "  rot-db: {source: local/rot-db, ttl: 1h, allow: [{jdbc: '" + jdbcPattern + "', user: " + user + "}]}\n"
                 + "audit: {path: '" + audit + "'}\n"
                 + "rotation-window: 30s\n");
         Path stop = work.resolve("stop");
+        List<String> args = new ArrayList<>(List.of(appArgs));
+        args.addAll(1, List.of(user, "veil:rot-db", stop.toString()));
         CompletableFuture<ChildJvm.Result> child = CompletableFuture.supplyAsync(() -> {
             try {
                 return ChildJvm.on(jdk).env("VEIL_VAULT_KEY", vaultKey)
                         .jvmArgs("-Duser.home=" + work, "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=app")
-                        .main(RotationApp.class, url("rot"), role, "veil:rot-db", stop.toString());
+                        .main(RotationApp.class, args.toArray(String[]::new));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -110,8 +119,8 @@ class JdbcRotationTest {
         try {
             awaitAudit(audit, "\"event\":\"inject\"", child);
             Thread.sleep(1000);
-            admin("rot", "ALTER ROLE " + role + " PASSWORD '" + after + "'");
-            Thread.sleep(DB_TO_VAULT_MILLIS);
+            change.run();
+            Thread.sleep(gapMillis);
             ChildJvm.Result rotate = cli(jdk, work, vaultKey, after, "vault", "put", "rot-db");
             assertEquals(0, rotate.exit, rotate.toString());
             awaitAudit(audit, "\"event\":\"rotate\"", child);
@@ -127,7 +136,7 @@ class JdbcRotationTest {
         assertEquals(0, Integer.parseInt(m.group(2)), "queries failed:\n" + out);
         assertTrue(Integer.parseInt(m.group(1)) > 20, out);
         // The pool waited through the rotation instead of failing: some query took about as long as the gap.
-        assertTrue(Long.parseLong(m.group(3)) >= DB_TO_VAULT_MILLIS / 2, out);
+        assertTrue(Long.parseLong(m.group(3)) >= gapMillis / 2, out);
         assertTrue(r.out.contains("FIRST 3"), out);
         assertTrue(r.out.contains("HikariPool") || r.out.contains("rotation - "), "HikariCP logged at DEBUG:\n" + out);
 
@@ -138,8 +147,7 @@ class JdbcRotationTest {
             assertFalse(r.out.contains(secret) || r.err.contains(secret), "a real value was printed:\n" + out);
             assertFalse(log.contains(secret), "a real value is in the audit log");
         }
-        ChildJvm.Result verify = ChildJvm.on(jdk).cli("audit", "verify", audit.toString());
-        assertEquals(0, verify.exit, verify.toString());
+        return audit;
     }
 
     static ChildJvm.Result cli(Path jdk, Path home, String vaultKey, String stdin, String... args) throws Exception {
