@@ -436,14 +436,18 @@ public final class LiteralIndex {
         int last = to - q;
         if (q == 2 && stride == 2) {
             // Eight samples per pass, their filter bits OR-ed: clean text takes one branch per pass and the
-            // loads overlap; a pass that hit is walked again sample by sample.
+            // loads overlap; a pass that hit checks the samples that hit by their 3-grams.
             long[] f = filter;
             for (; pos + 14 <= last; pos += 16) {
-                long any = pair(f, text, pos) | pair(f, text, pos + 2) | pair(f, text, pos + 4) | pair(f, text, pos + 6)
-                        | pair(f, text, pos + 8) | pair(f, text, pos + 10) | pair(f, text, pos + 12) | pair(f, text, pos + 14);
-                if ((any & 1) != 0) {
-                    int hit = firstFit(text, pos, pos + 14, from, to);
-                    if (hit >= 0) return hit;
+                long p0 = pair(f, text, pos), p1 = pair(f, text, pos + 2), p2 = pair(f, text, pos + 4), p3 = pair(f, text, pos + 6);
+                long p4 = pair(f, text, pos + 8), p5 = pair(f, text, pos + 10), p6 = pair(f, text, pos + 12), p7 = pair(f, text, pos + 14);
+                if (((p0 | p1 | p2 | p3 | p4 | p5 | p6 | p7) & 1) != 0) {
+                    int hits = (int) (p0 & 1 | (p1 & 1) << 1 | (p2 & 1) << 2 | (p3 & 1) << 3
+                            | (p4 & 1) << 4 | (p5 & 1) << 5 | (p6 & 1) << 6 | (p7 & 1) << 7);
+                    for (; hits != 0; hits &= hits - 1) {
+                        int at = pos + 2 * Integer.numberOfTrailingZeros(hits);
+                        if (tripleFits(text, at, from, to)) return at;
+                    }
                 }
             }
         }
@@ -470,15 +474,6 @@ public final class LiteralIndex {
             }
         }
         return walk(text, pos, last, from, to);
-    }
-
-    /** The first 2-gram sampled every second unit from {@code pos} up to {@code last} that passes the filter and its 3-gram check, or -1. */
-    private int firstFit(char[] text, int pos, int last, int from, int to) {
-        long[] f = filter;
-        for (; pos <= last; pos += 2) {
-            if ((pair(f, text, pos) & 1) != 0 && tripleFits(text, pos, from, to)) return pos;
-        }
-        return -1;
     }
 
     /** {@link #candidate}, one sample at a time, up to {@code last}. */
