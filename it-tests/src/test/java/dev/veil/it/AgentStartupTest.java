@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veil.it.apps.BuildsHttpClient;
 import dev.veil.it.apps.Hello;
+import dev.veil.it.apps.TriesJdkInternals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +33,20 @@ class AgentStartupTest {
         assertEquals(1, r.err.lines().filter(l -> l.startsWith("veil:")).count(), r.toString());
         assertTrue(r.err.contains("veil: rules " + rules + " loaded"), r.toString());
         assertTrue(r.err.contains("agent demo-agent"), r.toString());
+        // The bridge is defined in the bootstrap loader, not appended to its path: the JVM keeps class data
+        // sharing for every loader and prints no warning of its own.
+        assertFalse(r.err.contains("Sharing is only supported") || r.out.contains("Sharing is only supported"), r.toString());
+    }
+
+    /** Veil's own way into the bootstrap loader opens nothing of the JDK to the application. */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void applicationGainsNoAccessToJdkInternals(Path jdk) throws Exception {
+        Path rules = ChildJvm.REPO.resolve("rules/examples/quickstart.yaml");
+        ChildJvm.Result r = ChildJvm.on(jdk)
+                .jvmArgs("-Duser.home=" + tmp, "-javaagent:" + ChildJvm.AGENT_JAR + "=rules=" + rules + ",agent=demo-agent")
+                .main(TriesJdkInternals.class);
+        assertEquals("internal Unsafe closed\n", r.out, r.toString());
     }
 
     /** Start-up cost: a JVM that never uses an instrumented library never loads Byte Buddy (about a thousand classes). */

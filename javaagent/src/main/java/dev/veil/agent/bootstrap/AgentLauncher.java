@@ -1,13 +1,10 @@
 package dev.veil.agent.bootstrap;
 
 import java.io.File;
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
 
 /**
- * Runs from the bootstrap class path (the agent jar is appended to it before this class loads), so the
+ * Runs in the bootstrap loader (VeilAgent defines this package there before this class loads), so the
  * bridge seen by instrumented JDK classes and the bridge the engine fills in are one and the same.
  */
 public final class AgentLauncher {
@@ -33,9 +30,8 @@ public final class AgentLauncher {
                 .invoke(null, args, inst);
     }
 
-    /** The jar this class was loaded from, the copy of the agent whose bridge the bootstrap loader holds. */
-    private static File agentJar() throws IOException, URISyntaxException {
-        JarURLConnection self = (JarURLConnection) AgentLauncher.class.getResource("AgentLauncher.class").openConnection();
-        return new File(self.getJarFileURL().toURI());
+    /** The jar whose bridge the bootstrap loader holds: VeilAgent names it in {@code veil.agent.jar} for this call. */
+    private static File agentJar() {
+        return new File(System.getProperty("veil.agent.jar"));
     }
 }
