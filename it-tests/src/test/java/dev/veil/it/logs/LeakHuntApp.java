@@ -172,8 +172,11 @@ public final class LeakHuntApp {
     private static Runnable jul(Path dir, List<LeakCorpus.Case> cases, Map<String, ByteArrayOutputStream> streams) throws IOException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "EVT|%5$s|%n%6$s");
         List<Handler> handlers = new java.util.ArrayList<>();
+        // LogManager holds loggers weakly: without these references one can be collected, handlers and all, before use.
+        Map<String, java.util.logging.Logger> loggers = new HashMap<>();
         for (String layout : layouts("jul")) {
             java.util.logging.Logger logger = java.util.logging.Logger.getLogger("corpus." + layout);
+            loggers.put(layout, logger);
             logger.setUseParentHandlers(false);
             Formatter f = layout.equals("xml") ? new XMLFormatter() : new SimpleFormatter();
             for (Handler h : List.of(new FileHandler(dir.resolve("jul-" + layout + ".log").toString()), new ConsoleHandler(),
@@ -184,7 +187,7 @@ public final class LeakHuntApp {
             }
         }
         logAll(cases, (c, text) -> {
-            java.util.logging.Logger logger = java.util.logging.Logger.getLogger("corpus." + c.layout());
+            java.util.logging.Logger logger = loggers.get(c.layout());
             String msg = "case=" + c.id();
             switch (c.position()) {
                 case "message" -> logger.info(msg + " " + text);
