@@ -4,15 +4,17 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads one JSON or YAML document into plain maps, lists and scalars with Jackson's streaming parser.
- * Veil's own small files (audit records, checkpoints, built-in detectors) use this instead of
- * jackson-databind, whose start-up (about a second of class loading) every agent JVM would pay.
+ * Reads one JSON document (Jackson's streaming parser) or YAML document (the rules' reader, strings as
+ * written) into plain maps, lists and scalars. Veil's own small files (audit records, checkpoints, built-in
+ * detectors) use this instead of jackson-databind, whose start-up (about a second of class loading) every
+ * agent JVM would pay.
  */
 public final class PlainTree {
     private PlainTree() {}
@@ -28,6 +30,36 @@ public final class PlainTree {
         Object value = value(p, first);
         if (p.nextToken() != null) throw new JsonParseException(p, "unexpected content after the document");
         return value;
+    }
+
+    /** A YAML document as {@link #read} gives it; a duplicate key or syntax error is an IllegalArgumentException naming it. */
+    public static Object yaml(String origin, String text) {
+        List<Problem> problems = new ArrayList<>();
+        Node root = NodeReader.read(origin, text, null, problems);
+        if (!problems.isEmpty()) throw new IllegalArgumentException(problems.get(0).toString());
+        return plain(root);
+    }
+
+    private static Object plain(Node n) {
+        switch (n.kind) {
+            case MAP: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (Node.Field f : n.fields.values()) map.put(f.key, plain(f.value));
+                return map;
+            }
+            case LIST: {
+                List<Object> list = new ArrayList<>();
+                for (Node item : n.items) list.add(plain(item));
+                return list;
+            }
+            case INTEGER: {
+                BigInteger value = new BigInteger(n.text);
+                return value.bitLength() < 64 ? (Object) value.longValue() : value;
+            }
+            case NUMBER: return Double.valueOf(n.text);
+            case BOOLEAN: return Boolean.valueOf(n.text);
+            default: return n.text;
+        }
     }
 
     private static Object value(JsonParser p, JsonToken t) throws IOException {

@@ -1,11 +1,11 @@
 package dev.veil.scrub;
 
 import dev.veil.rules.PlainTree;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.veil.rules.ScrubSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -314,7 +314,7 @@ public final class Detectors {
             if (in == null) {
                 throw new IllegalStateException("built-in detectors missing from the classpath: " + BUILTIN_RESOURCE);
             }
-            root = PlainTree.read(new YAMLFactory().createParser(in));
+            root = PlainTree.yaml(BUILTIN_RESOURCE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + BUILTIN_RESOURCE, e);
         }
