@@ -14,7 +14,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * in forks without the agent (no credential; the real key) and with it (no credential; the placeholder
  * swapped in), then the start-up measurement, and prints the ratios. The fork JVM options cannot come from
  * {@code @Fork} annotations, which take only constants, because the agent jar path and the generated rules
- * are known at run time. Iterations: {@code -Dveil.bench.warmup} (3), {@code -Dveil.bench.iterations} (5),
+ * are known at run time. Iterations: {@code -Dveil.bench.warmup} (10: with the agent a loopback OkHttp call is
+ * still getting faster after 6 s, without it not), {@code -Dveil.bench.iterations} (5),
  * {@code -Dveil.bench.seconds} (2) per iteration.
  */
 public final class AgentOverhead {
@@ -48,7 +49,7 @@ public final class AgentOverhead {
                 .include(benchmark.getName() + "\\.")
                 .param(param, values)
                 .forks(1)
-                .warmupIterations(Integer.getInteger("veil.bench.warmup", 3))
+                .warmupIterations(Integer.getInteger("veil.bench.warmup", 10))
                 .measurementIterations(Integer.getInteger("veil.bench.iterations", 5))
                 .warmupTime(iterationTime())
                 .measurementTime(iterationTime())

@@ -2,17 +2,20 @@ package dev.veil.jmh;
 
 import dev.veil.store.Vault;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What the with-agent runs need: the agent jar ({@code -Dveil.agent.jar}, default
- * {@code ../javaagent/target/veil-agent.jar}), and a temporary directory with a vault holding a random
+ * {@code ../javaagent/target/veil-agent.jar}), and a temporary directory (removed at exit) with a vault holding a random
  * real key as {@code bench}, a rules file granting it to any loopback URL (and, read-only, to in-memory H2
  * databases as user sa and to the loopback PostgreSQL database bench as user bench), and the key in a file the
  * benchmark's server reads to check what arrived.
@@ -40,6 +43,8 @@ final class BenchSetup {
             throw new IllegalStateException("no agent jar at " + jar + " (build it with ./mvnw install -DskipTests, or pass -Dveil.agent.jar=...)");
         }
         Path dir = Files.createTempDirectory("veil-bench-");
+        // The injected runs write hundreds of MB of audit records there.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "veil-bench-cleanup"));
         Path keyFile = dir.resolve("vault.key");
         Files.writeString(keyFile, random());
         Path realKeyFile = dir.resolve("real.key");
@@ -85,6 +90,14 @@ final class BenchSetup {
 
     static String readRealKey(String file) throws IOException {
         return Files.readString(Paths.get(file)).trim();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
     }
 
     private static String random() {
