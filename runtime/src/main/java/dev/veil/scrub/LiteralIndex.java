@@ -28,8 +28,9 @@ import java.util.List;
  * ({@code rk} of {@code rk_live_} in {@code framework.}) cost little.
  *
  * <p>Keys are the low 8 bits of each unit, first unit lowest, so chars (Latin-1 or not) and UTF-8 bytes
- * share one index; verification is exact. 2-grams index the filter directly (an exact 64-Kbit table), longer q-grams by
- * hash. A literal that ignores case enters every ASCII case variant of its q-grams, so the text is read as
+ * share one index; verification is exact. 1- and 2-grams index a byte table directly (64 KB, one load per
+ * sample and no bit arithmetic), longer q-grams a bit filter by hash. A literal that ignores case enters
+ * every ASCII case variant of its q-grams, so the text is read as
  * it is, without folding.
  *
  * <p>Immutable and thread-safe once built. Literals are added through {@link Builder}.
@@ -100,9 +101,10 @@ public final class LiteralIndex {
     private final int maxLength;
     private final int q;
     private final int stride;
+    /** For q up to 2: 1 at each indexed 1- or 2-gram, else 0; null for longer q-grams, which use {@link #filter}. */
+    private final byte[] grams;
+    /** For q of 3 or more: bit {@code key * HASH >>> filterShift} set for each indexed q-gram; else null. */
     private final long[] filter;
-    /** Filter bit of a q-gram: {@code key * filterMultiplier >>> filterShift}; the key itself for 1- and 2-grams. */
-    private final int filterMultiplier;
     private final int filterShift;
     private final int bucketShift;
     private final int[] bucketStart;
@@ -145,8 +147,8 @@ public final class LiteralIndex {
         }
         int filterBits = q <= 2 ? 16 : clamp(log2Ceil(entries * 64), 15, 25);
         int bucketBits = clamp(log2Ceil(entries), 6, Math.min(22, filterBits));
-        filter = new long[1 << (filterBits - 6)];
-        filterMultiplier = q <= 2 ? 1 << 16 : 0x9E3779B1;
+        grams = q <= 2 ? new byte[1 << 16] : null;
+        filter = q <= 2 ? null : new long[1 << (filterBits - 6)];
         filterShift = 32 - filterBits;
         bucketShift = 32 - bucketBits;
 
@@ -169,8 +171,12 @@ public final class LiteralIndex {
                 }
                 int key = key(literals[i], off);
                 for (int variant : ignoreCase[i] ? caseVariants(key, q) : new int[] {key}) {
-                    int bit = variant * filterMultiplier >>> filterShift;
-                    filter[bit >>> 6] |= 1L << bit;
+                    if (grams != null) {
+                        grams[variant] = 1;
+                    } else {
+                        int bit = mix(variant) >>> filterShift;
+                        filter[bit >>> 6] |= 1L << bit;
+                    }
                     entryHash[count] = mix(variant);
                     load[entryHash[count] >>> bucketShift]++;
                     entryKey[count] = variant;
@@ -429,66 +435,116 @@ public final class LiteralIndex {
 
     /**
      * The first sampled position from {@code pos} (stepping by the stride) in {@code text[from, to)} whose
-     * q-gram passes the filter (and a 2-gram its 3-gram), or -1. Kept apart from verification so this loop,
-     * where clean text spends its time, stays tight.
+     * q-gram passes the filter (and a 2-gram its 3-gram), or -1. Kept apart from verification so the loops
+     * where clean text spends its time stay tight.
+     *
+     * <p>2-grams every second unit are taken eight samples (sixteen units) per pass, their table bytes OR-ed,
+     * so clean text costs a few loads and one branch per pass. The units left over after the last whole pass
+     * are covered by one more pass ending at the last sample, its samples already seen masked off.
      */
     private int candidate(char[] text, int pos, int from, int to) {
         int last = to - q;
-        if (q == 2 && stride == 2) {
-            // Eight samples per pass, their filter bits OR-ed: clean text takes one branch per pass and the
-            // loads overlap; a pass that hit checks the samples that hit by their 3-grams.
-            long[] f = filter;
-            for (; pos + 14 <= last; pos += 16) {
-                long p0 = pair(f, text, pos), p1 = pair(f, text, pos + 2), p2 = pair(f, text, pos + 4), p3 = pair(f, text, pos + 6);
-                long p4 = pair(f, text, pos + 8), p5 = pair(f, text, pos + 10), p6 = pair(f, text, pos + 12), p7 = pair(f, text, pos + 14);
-                if (((p0 | p1 | p2 | p3 | p4 | p5 | p6 | p7) & 1) != 0) {
-                    int hits = (int) (p0 & 1 | (p1 & 1) << 1 | (p2 & 1) << 2 | (p3 & 1) << 3
-                            | (p4 & 1) << 4 | (p5 & 1) << 5 | (p6 & 1) << 6 | (p7 & 1) << 7);
-                    for (; hits != 0; hits &= hits - 1) {
-                        int at = pos + 2 * Integer.numberOfTrailingZeros(hits);
-                        if (tripleFits(text, at, from, to)) return at;
-                    }
-                }
-            }
+        if (q != 2 || stride != 2) return walk(text, pos, last, from, to);
+        byte[] g = grams;
+        for (int hit; (hit = firstHitPass(g, text, pos, last)) >= 0; pos = hit + 16) {
+            int at = firstFit(text, hit, hits(g, text, hit), from, to);
+            if (at >= 0) return at;
         }
-        return walk(text, pos, last, from, to);
+        pos += Math.max(0, (last - pos + 2) / 16 * 16);
+        int pass = pos + ((last - 14 - pos) & ~1);
+        if (pos > last || pass < from) return walk(text, pos, last, from, to);
+        return firstFit(text, pass, hits(g, text, pass) & -1 << (pos - pass) / 2, from, to);
     }
 
     private int candidate(byte[] text, int pos, int from, int to) {
         int last = to - q;
-        if (q == 2 && stride == 2) {
-            // As for chars, the sixteen bytes read as two longs, each holding four samples.
-            long[] f = filter;
-            for (; pos + 14 <= last; pos += 16) {
-                long a = (long) LONGS.get(text, pos);
-                long b = (long) LONGS.get(text, pos + 8);
-                long any = word(f, a) | word(f, a >>> 16) | word(f, a >>> 32) | word(f, a >>> 48)
-                        | word(f, b) | word(f, b >>> 16) | word(f, b >>> 32) | word(f, b >>> 48);
-                if ((any & 1) != 0) {
-                    // Which samples hit, from the longs already read; each is checked by its 3-gram.
-                    for (int hits = hits(f, a) | hits(f, b) << 4; hits != 0; hits &= hits - 1) {
-                        int at = pos + 2 * Integer.numberOfTrailingZeros(hits);
-                        if (tripleFits(text, at, from, to)) return at;
-                    }
-                }
+        if (q != 2 || stride != 2) return walk(text, pos, last, from, to);
+        byte[] g = grams;
+        for (int hit; (hit = firstHitPass(g, text, pos, last)) >= 0; pos = hit + 16) {
+            int at = firstFit(text, hit, hits(g, text, hit), from, to);
+            if (at >= 0) return at;
+        }
+        pos += Math.max(0, (last - pos + 2) / 16 * 16);
+        int pass = pos + ((last - 14 - pos) & ~1);
+        if (pos > last || pass < from) return walk(text, pos, last, from, to);
+        return firstFit(text, pass, hits(g, text, pass) & -1 << (pos - pass) / 2, from, to);
+    }
+
+    /** The first pass from {@code pos} with a sample in {@code g}, or -1: see {@link #candidate(char[], int, int, int)}. */
+    private static int firstHitPass(byte[] g, char[] text, int pos, int last) {
+        for (; pos + 14 <= last; pos += 16) {
+            if ((pair(g, text, pos) | pair(g, text, pos + 2) | pair(g, text, pos + 4) | pair(g, text, pos + 6)
+                    | pair(g, text, pos + 8) | pair(g, text, pos + 10) | pair(g, text, pos + 12) | pair(g, text, pos + 14)) != 0) {
+                return pos;
             }
         }
-        return walk(text, pos, last, from, to);
+        return -1;
+    }
+
+    /** As for chars; the sixteen bytes of a pass are read as two longs, each holding four samples. */
+    private static int firstHitPass(byte[] g, byte[] text, int pos, int last) {
+        for (; pos + 14 <= last; pos += 16) {
+            long a = (long) LONGS.get(text, pos);
+            long b = (long) LONGS.get(text, pos + 8);
+            if ((g[(int) a & 0xFFFF] | g[(int) (a >>> 16) & 0xFFFF] | g[(int) (a >>> 32) & 0xFFFF] | g[(int) (a >>> 48)]
+                    | g[(int) b & 0xFFFF] | g[(int) (b >>> 16) & 0xFFFF] | g[(int) (b >>> 32) & 0xFFFF] | g[(int) (b >>> 48)]) != 0) {
+                return pos;
+            }
+        }
+        return -1;
+    }
+
+    /** Bit i set if the sample {@code pass + 2i} is in {@code g}. */
+    private static int hits(byte[] g, char[] text, int pass) {
+        return pair(g, text, pass) | pair(g, text, pass + 2) << 1 | pair(g, text, pass + 4) << 2 | pair(g, text, pass + 6) << 3
+                | pair(g, text, pass + 8) << 4 | pair(g, text, pass + 10) << 5 | pair(g, text, pass + 12) << 6
+                | pair(g, text, pass + 14) << 7;
+    }
+
+    private static int hits(byte[] g, byte[] text, int pass) {
+        return hits(g, (long) LONGS.get(text, pass)) | hits(g, (long) LONGS.get(text, pass + 8)) << 4;
+    }
+
+    /** Bit i set if the 2-gram in bits 16i to 16i+15 of {@code units} is in {@code g}. */
+    private static int hits(byte[] g, long units) {
+        return g[(int) units & 0xFFFF] | g[(int) (units >>> 16) & 0xFFFF] << 1 | g[(int) (units >>> 32) & 0xFFFF] << 2
+                | g[(int) (units >>> 48)] << 3;
+    }
+
+    private static int pair(byte[] g, char[] text, int pos) {
+        return g[(text[pos] & 0xFF) | (text[pos + 1] & 0xFF) << 8];
+    }
+
+    /** The first sample of {@code pass} marked in {@code hits} whose 3-gram fits, or -1. */
+    private int firstFit(char[] text, int pass, int hits, int from, int to) {
+        for (; hits != 0; hits &= hits - 1) {
+            int at = pass + 2 * Integer.numberOfTrailingZeros(hits);
+            if (tripleFits(text, at, from, to)) return at;
+        }
+        return -1;
+    }
+
+    private int firstFit(byte[] text, int pass, int hits, int from, int to) {
+        for (; hits != 0; hits &= hits - 1) {
+            int at = pass + 2 * Integer.numberOfTrailingZeros(hits);
+            if (tripleFits(text, at, from, to)) return at;
+        }
+        return -1;
     }
 
     /** {@link #candidate}, one sample at a time, up to {@code last}. */
     private int walk(char[] text, int pos, int last, int from, int to) {
-        long[] f = filter;
         if (q <= 2) {
+            byte[] g = grams;
             for (; pos <= last; pos += stride) {
-                if ((word(f, key(text, pos)) & 1) != 0 && tripleFits(text, pos, from, to)) return pos;
+                if (g[key(text, pos)] != 0 && tripleFits(text, pos, from, to)) return pos;
             }
             return -1;
         }
-        int multiplier = filterMultiplier;
+        long[] f = filter;
         int shift = filterShift;
         for (; pos <= last; pos += stride) {
-            int bit = key(text, pos) * multiplier >>> shift;
+            int bit = mix(key(text, pos)) >>> shift;
             if ((f[bit >>> 6] & 1L << bit) != 0) {
                 return pos;
             }
@@ -497,37 +553,21 @@ public final class LiteralIndex {
     }
 
     private int walk(byte[] text, int pos, int last, int from, int to) {
-        long[] f = filter;
         if (q <= 2) {
+            byte[] g = grams;
             for (; pos <= last; pos += stride) {
-                if ((word(f, key(text, pos)) & 1) != 0 && tripleFits(text, pos, from, to)) return pos;
+                if (g[key(text, pos)] != 0 && tripleFits(text, pos, from, to)) return pos;
             }
             return -1;
         }
-        int multiplier = filterMultiplier;
+        long[] f = filter;
         int shift = filterShift;
         for (; pos <= last; pos += stride) {
-            int bit = key(text, pos) * multiplier >>> shift;
+            int bit = mix(key(text, pos)) >>> shift;
             if ((f[bit >>> 6] & 1L << bit) != 0) {
                 return pos;
             }
         }
         return -1;
-    }
-
-    /** The filter word of the 2-gram in the low 16 bits of {@code grams} (a 1-gram: 8 bits), shifted so its bit is bit 0. */
-    private static long word(long[] f, long grams) {
-        int bit = (int) grams & 0xFFFF;
-        return f[bit >>> 6] >>> bit;
-    }
-
-    /** Bit i set if the 2-gram in bits 16i to 16i+15 of {@code grams} passes the filter. */
-    private static int hits(long[] f, long grams) {
-        return (int) (word(f, grams) & 1 | (word(f, grams >>> 16) & 1) << 1 | (word(f, grams >>> 32) & 1) << 2
-                | (word(f, grams >>> 48) & 1) << 3);
-    }
-
-    private static long pair(long[] f, char[] text, int pos) {
-        return word(f, (text[pos] & 0xFF) | (text[pos + 1] & 0xFF) << 8);
     }
 }
