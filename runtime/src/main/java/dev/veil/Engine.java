@@ -195,8 +195,11 @@ public final class Engine {
         return login != null && login.readOnly();
     }
 
-    /** A response header value with every real value Veil resolved replaced by its placeholder. */
-    public String responseHeader(String value) {
+    /**
+     * Text the application reads back (a response header, the URL a JDBC connection reports) with every real value
+     * Veil resolved replaced by its placeholder, and nothing else changed: the application sees what it configured.
+     */
+    public String withPlaceholders(String value) {
         return responses.scrub(value);
     }
 

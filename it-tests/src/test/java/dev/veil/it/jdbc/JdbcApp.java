@@ -25,8 +25,9 @@ import org.sqlite.SQLiteDataSource;
  * {@code prep:}, {@code call:}, {@code native:}, {@code batch:}, {@code update:}, {@code large:} (executeLargeUpdate),
  * {@code setrw:}; none is Statement.execute.
  * With {@code -Djdbcapp.verbose=true} it also shows what could leak a password: pgjdbc's own logging (JUL, FINEST)
- * and DriverManager's log on stderr, {@code label SHOW} with the connection's and pool's toString and the URL the
- * driver reports, and the full stack trace of every failure.
+ * and DriverManager's log on stderr, {@code label SHOW} with the connection's and pool's toString, the URL the
+ * driver reports and whether that URL, as the application reads it, holds a placeholder, and the full stack trace
+ * of every failure.
  */
 public final class JdbcApp {
     static final boolean VERBOSE = Boolean.getBoolean("jdbcapp.verbose");
@@ -54,7 +55,12 @@ public final class JdbcApp {
         List<String> sqls = Arrays.asList(a).subList(5, a.length);
         try (AutoCloseable pool = pool(a[1], a[2], a[3], a[4]); Connection c = connect(pool, a[1], a[2], a[3], a[4])) {
             System.out.println(label + " CONNECTED");
-            if (VERBOSE) System.out.println(label + " SHOW " + c + " | " + c.getMetaData().getURL() + " | " + pool);
+            if (VERBOSE) {
+                // Printed output is scrubbed whatever the URL holds; whether the application itself reads the placeholder back is shown apart.
+                String reported = c.getMetaData().getURL();
+                System.out.println(label + " SHOW " + c + " | " + reported + " | " + pool + " | the reported URL "
+                        + (reported != null && reported.contains("veil:") ? "holds the placeholder" : "holds no placeholder"));
+            }
             for (int i = 0; i < sqls.size(); i++) {
                 try {
                     System.out.println(label + "#" + i + " OK " + execute(c, sqls.get(i)));

@@ -36,7 +36,7 @@ public final class Bridge {
 
         void printedIntoScrubbedText();
 
-        String responseHeader(String value);
+        String withPlaceholders(String value);
 
         InputStream responseBody(String contentType, InputStream body);
 
@@ -180,10 +180,10 @@ public final class Bridge {
         if (h != null) h.printedIntoScrubbedText();
     }
 
-    /** A response header value as the application may see it: real values become their placeholders. */
-    public static String responseHeader(String value) {
+    /** Text the application reads back (a response header, a connection's URL): real values become their placeholders. */
+    public static String withPlaceholders(String value) {
         Handler h = handler;
-        return h == null || value == null ? value : h.responseHeader(value);
+        return h == null || value == null ? value : h.withPlaceholders(value);
     }
 
     /** A response body stream as the application may read it: text is scrubbed of real values, binary passes. */

@@ -171,7 +171,7 @@ public final class UrlConnectionHooks {
         List<String> out = null;
         for (int i = 0; i < values.size(); i++) {
             String v = values.get(i);
-            String s = Bridge.responseHeader(v);
+            String s = Bridge.withPlaceholders(v);
             if (s != v && out == null) out = new ArrayList<>(values.subList(0, i));
             if (out != null) out.add(s);
         }

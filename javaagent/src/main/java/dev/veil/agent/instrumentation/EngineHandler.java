@@ -151,8 +151,8 @@ final class EngineHandler implements Bridge.Handler {
     }
 
     @Override
-    public String responseHeader(String value) {
-        return engine.responseHeader(value);
+    public String withPlaceholders(String value) {
+        return engine.withPlaceholders(value);
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class ResponseHeadersAdvice {
         Header[] scrubbed = null;
         for (int i = 0; i < headers.length; i++) {
             String value = headers[i].getValue();
-            String out = Bridge.responseHeader(value);
+            String out = Bridge.withPlaceholders(value);
             if (out != value) {
                 if (scrubbed == null) scrubbed = headers.clone();
                 scrubbed[i] = new BasicHeader(headers[i].getName(), out);

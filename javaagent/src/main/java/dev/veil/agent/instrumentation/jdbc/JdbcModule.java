@@ -35,6 +35,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <li>Every {@code Connection} and {@code Statement} implementation: SQL given to prepare, prepareCall,
  *     nativeSQL, execute*, executeLargeUpdate and addBatch is checked on read-only connections, and such a
  *     connection cannot be set writable again.
+ * <li>Every {@code DatabaseMetaData}: the URL and user a connection reports are read back with placeholders.
  * </ul>
  * Nothing in the JDK is instrumented (DriverManager only calls drivers), so no JDK package needs opening.
  */
@@ -67,6 +68,9 @@ public final class JdbcModule implements InstrumentationModule {
                                 .and(not(isStatic())).and(takesArgument(0, String.class))))
                         .visit(Advice.to(SetReadOnlyAdvice.class).on(named("setReadOnly").and(takesArguments(boolean.class))
                                 .and(returns(void.class)))))
+                .type(declaring("getURL", "getUserName").and(implementing("java.sql.DatabaseMetaData")))
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(ReportedLoginAdvice.class)
+                        .on(namedOneOf("getURL", "getUserName").and(takesArguments(0)).and(returns(String.class)))))
                 // SQLite's execute(String) lives in an abstract base that does not itself declare Statement.
                 .type(declaring(STATEMENT_SQL)
                         .and(implementing("java.sql.Statement").or(named("org.sqlite.jdbc3.JDBC3Statement"))))

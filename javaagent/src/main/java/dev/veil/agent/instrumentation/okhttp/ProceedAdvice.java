@@ -112,7 +112,7 @@ public final class ProceedAdvice {
                 Headers.Builder clean = null;
                 for (int i = 0; i < headers.size(); i++) {
                     String value = headers.value(i);
-                    String out = Bridge.responseHeader(value);
+                    String out = Bridge.withPlaceholders(value);
                     if (out != value && clean == null) {
                         clean = new Headers.Builder();
                         for (int j = 0; j < i; j++) clean.addUnsafeNonAscii(headers.name(j), headers.value(j));

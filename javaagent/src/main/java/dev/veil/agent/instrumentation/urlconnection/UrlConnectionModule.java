@@ -69,7 +69,7 @@ public final class UrlConnectionModule implements InstrumentationModule {
     static final class ResponseHeader {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.Return(readOnly = false) String value) {
-            value = Bridge.responseHeader(value);
+            value = Bridge.withPlaceholders(value);
         }
     }
 
