@@ -110,6 +110,7 @@ public final class AuditLog implements Closeable {
         this.checkpointWrite = CHECKPOINT_WRITES.computeIfAbsent(file, k -> new Object());
         lock.lock();
         try (FileLock ignored = channel.lock()) {
+            Checkpoint.removeAbandoned(file);
             long size = channel.size();
             if (size == 0 && Checkpoint.read(file) == null) {
                 synchronized (checkpointWrite) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Set;
  */
 final class Checkpoint {
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final String TMP = ".tmp";
     private static final Set<OpenOption> REPLACE =
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
 
@@ -35,6 +37,24 @@ final class Checkpoint {
     }
 
     static Path of(Path log) { return log.resolveSibling(log.getFileName() + ".checkpoint"); }
+
+    /**
+     * Removes the temporary checkpoints ({@code <log>.checkpoint.<pid>.tmp}) of processes that no longer run: a process
+     * killed between writing one and renaming it leaves it behind. A live process's file is its write in progress.
+     * Best effort: a file left behind is only clutter, so failing here must not keep the log from opening.
+     */
+    static void removeAbandoned(Path log) {
+        String prefix = of(log).getFileName() + ".";
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(log.toAbsolutePath().getParent(), prefix + "*" + TMP)) {
+            for (Path tmp : temps) {
+                String name = tmp.getFileName().toString();
+                String pid = name.substring(prefix.length(), name.length() - TMP.length());
+                if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // left for the next opening
+        }
+    }
 
     /** Null when there is no checkpoint file. */
     static Checkpoint read(Path log) throws IOException {
@@ -56,7 +76,7 @@ final class Checkpoint {
     static void write(Path log, long seq, String hash) throws IOException {
         Path file = of(log);
         // Per process: processes sharing the log write checkpoints without a common lock.
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + TMP);
         byte[] bytes = ("{\"seq\":" + seq + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, REPLACE, AuditLog.ownerOnly(tmp, false))) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);

@@ -149,6 +149,22 @@ class AuditLogTest {
         }
     }
 
+    @Test void openingRemovesTemporaryCheckpointsOfProcessesThatAreGone() throws Exception {
+        Process ended = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version").redirectErrorStream(true).start();
+        ended.getInputStream().readAllBytes();
+        ended.waitFor();
+        Path abandoned = dir.resolve("audit.jsonl.checkpoint." + ended.pid() + ".tmp");
+        Path running = dir.resolve("audit.jsonl.checkpoint." + ProcessHandle.current().parent().orElseThrow().pid() + ".tmp");
+        Path otherLog = dir.resolve("other.jsonl.checkpoint." + ended.pid() + ".tmp");
+        for (Path p : List.of(abandoned, running, otherLog)) Files.writeString(p, "{\"seq\":0,");
+        try (AuditLog log = AuditLog.open(dir.resolve("audit.jsonl"))) {
+            log.append(inject("a", "openai"));
+        }
+        assertFalse(Files.exists(abandoned), "a killed process's temporary checkpoint is removed");
+        assertTrue(Files.exists(running), "a running process's write in progress is left alone");
+        assertTrue(Files.exists(otherLog), "another log's files are left alone");
+    }
+
     @Test void appendAfterCloseFails() throws Exception {
         AuditLog log = AuditLog.open(dir.resolve("audit.jsonl"));
         log.close();
