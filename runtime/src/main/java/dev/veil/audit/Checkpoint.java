@@ -45,11 +45,13 @@ final class Checkpoint {
      */
     static void removeAbandoned(Path log) {
         String prefix = of(log).getFileName() + ".";
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(log.toAbsolutePath().getParent(), prefix + "*" + TMP)) {
-            for (Path tmp : temps) {
-                String name = tmp.getFileName().toString();
+        // Compared by hand, not by glob: the log's own name may hold glob characters.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(log.toAbsolutePath().getParent())) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith(prefix) || !name.endsWith(TMP)) continue;
                 String pid = name.substring(prefix.length(), name.length() - TMP.length());
-                if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) Files.deleteIfExists(tmp);
+                if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) Files.deleteIfExists(entry);
             }
         } catch (IOException | RuntimeException ignored) {
             // left for the next opening

@@ -103,7 +103,7 @@ public final class LiteralIndex {
     private final int stride;
     /** For q up to 2: 1 at each indexed 1- or 2-gram, else 0; null for longer q-grams, which use {@link #filter}. */
     private final byte[] grams;
-    /** For q of 3 or more: bit {@code key * HASH >>> filterShift} set for each indexed q-gram; else null. */
+    /** For q of 3 or more: bit {@code mix(key) >>> filterShift} set for each indexed q-gram; else null. */
     private final long[] filter;
     private final int filterShift;
     private final int bucketShift;

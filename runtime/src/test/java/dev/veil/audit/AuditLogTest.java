@@ -153,11 +153,12 @@ class AuditLogTest {
         Process ended = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version").redirectErrorStream(true).start();
         ended.getInputStream().readAllBytes();
         ended.waitFor();
-        Path abandoned = dir.resolve("audit.jsonl.checkpoint." + ended.pid() + ".tmp");
-        Path running = dir.resolve("audit.jsonl.checkpoint." + ProcessHandle.current().parent().orElseThrow().pid() + ".tmp");
-        Path otherLog = dir.resolve("other.jsonl.checkpoint." + ended.pid() + ".tmp");
+        // The log's name holds glob characters: they are taken literally.
+        Path abandoned = dir.resolve("audit[1].jsonl.checkpoint." + ended.pid() + ".tmp");
+        Path running = dir.resolve("audit[1].jsonl.checkpoint." + ProcessHandle.current().parent().orElseThrow().pid() + ".tmp");
+        Path otherLog = dir.resolve("audit1.jsonl.checkpoint." + ended.pid() + ".tmp");
         for (Path p : List.of(abandoned, running, otherLog)) Files.writeString(p, "{\"seq\":0,");
-        try (AuditLog log = AuditLog.open(dir.resolve("audit.jsonl"))) {
+        try (AuditLog log = AuditLog.open(dir.resolve("audit[1].jsonl"))) {
             log.append(inject("a", "openai"));
         }
         assertFalse(Files.exists(abandoned), "a killed process's temporary checkpoint is removed");
