@@ -14,6 +14,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.veil.agent.instrumentation.InstrumentationModule;
+import dev.veil.agent.instrumentation.scrubbing.PlaceholdersInReturnedText;
 import java.util.Properties;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -69,7 +70,7 @@ public final class JdbcModule implements InstrumentationModule {
                         .visit(Advice.to(SetReadOnlyAdvice.class).on(named("setReadOnly").and(takesArguments(boolean.class))
                                 .and(returns(void.class)))))
                 .type(declaring("getURL", "getUserName").and(implementing("java.sql.DatabaseMetaData")))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(ReportedLoginAdvice.class)
+                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(PlaceholdersInReturnedText.class)
                         .on(namedOneOf("getURL", "getUserName").and(takesArguments(0)).and(returns(String.class)))))
                 // SQLite's execute(String) lives in an abstract base that does not itself declare Statement.
                 .type(declaring(STATEMENT_SQL)

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.veil.agent.bootstrap.Bridge;
 import dev.veil.agent.bootstrap.UrlConnectionHooks;
 import dev.veil.agent.instrumentation.InstrumentationModule;
+import dev.veil.agent.instrumentation.scrubbing.PlaceholdersInReturnedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -36,7 +37,7 @@ public final class UrlConnectionModule implements InstrumentationModule {
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(getClass().getClassLoader())
                         .advice(named("getInputStream").and(takesArguments(0)).or(named("getErrorStream").and(takesArguments(0))),
                                 ResponseBody.class.getName())
-                        .advice(named("getHeaderField").and(takesArguments(1)), ResponseHeader.class.getName())
+                        .advice(named("getHeaderField").and(takesArguments(1)), PlaceholdersInReturnedText.class.getName())
                         .advice(named("getHeaderFields").and(takesArguments(0)), ResponseHeaders.class.getName()));
     }
 
@@ -63,13 +64,6 @@ public final class UrlConnectionModule implements InstrumentationModule {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This HttpURLConnection connection, @Advice.Return(readOnly = false) InputStream body) {
             if (body != null) body = Bridge.responseBody(connection.getContentType(), body);
-        }
-    }
-
-    static final class ResponseHeader {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Return(readOnly = false) String value) {
-            value = Bridge.withPlaceholders(value);
         }
     }
 
