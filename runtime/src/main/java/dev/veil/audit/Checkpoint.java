@@ -38,13 +38,16 @@ final class Checkpoint {
 
     static Path of(Path log) { return log.resolveSibling(log.getFileName() + ".checkpoint"); }
 
+    /** A process's temporary checkpoint is this, its pid and {@value #TMP}. */
+    private static String tempPrefix(Path log) { return of(log).getFileName() + "."; }
+
     /**
      * Removes the temporary checkpoints ({@code <log>.checkpoint.<pid>.tmp}) of processes that no longer run: a process
      * killed between writing one and renaming it leaves it behind. A live process's file is its write in progress.
      * Best effort: a file left behind is only clutter, so failing here must not keep the log from opening.
      */
     static void removeAbandoned(Path log) {
-        String prefix = of(log).getFileName() + ".";
+        String prefix = tempPrefix(log);
         // Compared by hand, not by glob: the log's own name may hold glob characters.
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(log.toAbsolutePath().getParent())) {
             for (Path entry : entries) {
@@ -78,7 +81,7 @@ final class Checkpoint {
     static void write(Path log, long seq, String hash) throws IOException {
         Path file = of(log);
         // Per process: processes sharing the log write checkpoints without a common lock.
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + TMP);
+        Path tmp = file.resolveSibling(tempPrefix(log) + ProcessHandle.current().pid() + TMP);
         byte[] bytes = ("{\"seq\":" + seq + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, REPLACE, AuditLog.ownerOnly(tmp, false))) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
