@@ -12,6 +12,7 @@ import dev.veil.inject.AuthFailures;
 import dev.veil.inject.JdbcDeniedException;
 import dev.veil.inject.JdbcLogin;
 import dev.veil.inject.LoginRetry;
+import dev.veil.inject.StatementGuard;
 import dev.veil.inject.WeakIdentityMap;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -54,7 +55,7 @@ public final class Engine {
     private final Scrubber responses;
     private final Injector injector;
     /** Connections whose statements are checked (read-only grant or statement rate), and the login that opened them. */
-    private final WeakIdentityMap<JdbcLogin> guarded = new WeakIdentityMap<>();
+    private final WeakIdentityMap<StatementGuard> guarded = new WeakIdentityMap<>();
     /** Null when retries are off (rotation-window 0) or there are no credentials. */
     private final LoginRetry retry;
     /**
@@ -158,9 +159,10 @@ public final class Engine {
         if (!(login instanceof JdbcLogin)) return;
         JdbcLogin l = (JdbcLogin) login;
         if (retry != null && l.attempts() != null) retry.connected(l);
-        if (!(connection instanceof Connection) || !l.guardsStatements()) return;
-        guarded.put(connection, l);
-        if (!l.readOnly()) return;
+        StatementGuard guard = l.guard();
+        if (!(connection instanceof Connection) || guard == null) return;
+        guarded.put(connection, guard);
+        if (!guard.readOnly()) return;
         try {
             ((Connection) connection).setReadOnly(true);
         } catch (SQLException | RuntimeException ignored) {
@@ -185,14 +187,14 @@ public final class Engine {
                 return; // a closed statement runs nothing
             }
         }
-        JdbcLogin login = guarded.get(connection);
-        if (login != null) injector.jdbcStatement(login, sql);
+        StatementGuard guard = guarded.get(connection);
+        if (guard != null) injector.jdbcStatement(guard, sql);
     }
 
     /** Whether {@code connection} was opened with a read-only grant (it may then not be set writable). */
     public boolean jdbcReadOnly(Object connection) {
-        JdbcLogin login = guarded.get(connection);
-        return login != null && login.readOnly();
+        StatementGuard guard = guarded.get(connection);
+        return guard != null && guard.readOnly();
     }
 
     /**

@@ -38,6 +38,7 @@ public final class Injector {
     private final DeferredAuditLog audit;
     private final PlaceholderScanner scanner;
     private final Map<String, Credential> byPlaceholder;
+    private final StatementGuard.Shared guards = new StatementGuard.Shared();
 
     public Injector(Rules rules, String agent, PolicyEngine policy, SecretCache cache, Scrubber scrubber, DeferredAuditLog audit) {
         this.rules = rules;
@@ -188,26 +189,26 @@ public final class Injector {
             }
         }
         return new JdbcLogin(swapUrl(given.url, values), props, swap(given.user, values), swap(given.password, values),
-                given, decisions, values);
+                given, decisions, values, guards);
     }
 
     /**
-     * A statement about to run on a connection opened with {@code login}: a write under a read-only grant
+     * A statement about to run on a connection guarded by {@code guard}: a write under a read-only grant
      * (SQLState 25006), or a statement over its grant's statement rate (SQLState 28000), is denied and audited
      * before it reaches the database.
      */
-    public void jdbcStatement(JdbcLogin login, String sql) throws JdbcDeniedException {
-        if (login.readOnly()) {
+    public void jdbcStatement(StatementGuard guard, String sql) throws JdbcDeniedException {
+        if (guard.readOnly()) {
             String why = SqlClassifier.writeReason(sql);
             if (why != null) {
                 String reason = "read-only grant: " + why;
-                audited(AuditEvent.builder().event("deny").agent(agent).credential(login.credential())
-                        .destination(login.destination()).reason(reason).rule("read-only").build(), "25006");
-                throw new JdbcDeniedException(denial(login.credential(), login.destination(), reason), "25006");
+                audited(AuditEvent.builder().event("deny").agent(agent).credential(guard.credential())
+                        .destination(guard.destination()).reason(reason).rule("read-only").build(), "25006");
+                throw new JdbcDeniedException(denial(guard.credential(), guard.destination(), reason), "25006");
             }
         }
-        if (!login.statementRate()) return;
-        for (Decision granted : login.decisions()) {
+        if (!guard.statementRate()) return;
+        for (Decision granted : guard.decisions()) {
             Decision d = policy.decideStatement(granted);
             if (!d.allowed()) {
                 audited(AuditEvent.builder().event("deny").agent(agent).credential(d.credentialName())

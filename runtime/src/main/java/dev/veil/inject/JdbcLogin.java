@@ -1,7 +1,6 @@
 package dev.veil.inject;
 
 import dev.veil.policy.Decision;
-import dev.veil.rules.JdbcGrant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,13 +32,13 @@ public final class JdbcLogin {
     private final Given given;
     private final List<Decision> decisions;
     private final Map<String, String> values;
-    private final boolean readOnly;
-    private final boolean statementRate;
+    /** Null when statements need no check. */
+    private final StatementGuard guard;
     /** Set on logins made by a retry: the retries of the connect they belong to. */
     LoginRetry.Attempts attempts;
 
     JdbcLogin(String url, Properties info, String user, String password, Given given, List<Decision> decisions,
-              Map<String, String> values) {
+              Map<String, String> values, StatementGuard.Shared guards) {
         this.url = url;
         this.info = info;
         this.user = user;
@@ -47,14 +46,7 @@ public final class JdbcLogin {
         this.given = given;
         this.decisions = List.copyOf(decisions);
         this.values = Map.copyOf(values);
-        boolean ro = false;
-        boolean rate = false;
-        for (Decision d : decisions) {
-            ro |= d.readOnly();
-            rate |= d.grant() instanceof JdbcGrant && ((JdbcGrant) d.grant()).statementRate() != null;
-        }
-        this.readOnly = ro;
-        this.statementRate = rate;
+        this.guard = guards.of(this.decisions);
     }
 
     public String url() { return url; }
@@ -62,11 +54,9 @@ public final class JdbcLogin {
     public Properties info() { return info; }
     public String user() { return user; }
     public String password() { return password; }
-    public boolean readOnly() { return readOnly; }
-    /** Whether a grant of this login limits statements per minute. */
-    public boolean statementRate() { return statementRate; }
-    /** Whether statements on the connection must be checked: read-only, or counted against a statement rate. */
-    public boolean guardsStatements() { return readOnly || statementRate; }
+    public boolean readOnly() { return guard != null && guard.readOnly(); }
+    /** What checking statements on the connection needs: null if they need no check (not read-only, no statement rate). */
+    public StatementGuard guard() { return guard; }
     /** The (first) credential used, for messages. */
     public String credential() { return decisions.get(0).credentialName(); }
     /** The destination without user-info or properties. */
@@ -83,6 +73,6 @@ public final class JdbcLogin {
     boolean sameValues(JdbcLogin other) { return values.equals(other.values); }
 
     @Override public String toString() {
-        return "jdbc login with credential '" + credential() + "' for " + destination() + (readOnly ? " (read-only)" : "");
+        return "jdbc login with credential '" + credential() + "' for " + destination() + (readOnly() ? " (read-only)" : "");
     }
 }

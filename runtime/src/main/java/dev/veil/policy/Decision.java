@@ -71,7 +71,8 @@ public final class Decision {
                 + " (agent " + (agent.isEmpty() ? "<unnamed>" : agent) + "): " + reasonText();
     }
 
-    String subject() { return subject; }
+    /** What was decided on, as messages name it, e.g. {@code credential 'openai'}. */
+    public String subject() { return subject; }
 
     @Override public String toString() { return message(); }
 }

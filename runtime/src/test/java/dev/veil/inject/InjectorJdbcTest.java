@@ -138,31 +138,31 @@ class InjectorJdbcTest {
     @Test
     void statementsCountAgainstTheGrantsRateAndWritesStopOnReadOnly() throws Exception {
         Injector inj = fixture().injector;
-        JdbcLogin login = inj.jdbc("jdbc:h2:mem:x", null, "sa", "veil:reader");
-        assertTrue(login.guardsStatements());
+        StatementGuard login = inj.jdbc("jdbc:h2:mem:x", null, "sa", "veil:reader").guard();
+        assertTrue(login.statementRate());
         JdbcDeniedException write = assertThrows(JdbcDeniedException.class, () -> inj.jdbcStatement(login, "DELETE FROM t"));
         assertEquals("25006", write.getSQLState());
         for (int i = 0; i < 3; i++) inj.jdbcStatement(login, "SELECT 1");
         JdbcDeniedException over = assertThrows(JdbcDeniedException.class, () -> inj.jdbcStatement(login, "SELECT 1"));
         assertEquals("28000", over.getSQLState());
         assertEquals("veil: denied credential 'reader' for jdbc:h2:mem:x (agent app): over the statement rate (3/min)", over.getMessage());
-        JdbcLogin second = inj.jdbc("jdbc:h2:mem:y", null, "sa", "veil:reader");
+        StatementGuard second = inj.jdbc("jdbc:h2:mem:y", null, "sa", "veil:reader").guard();
         assertThrows(JdbcDeniedException.class, () -> inj.jdbcStatement(second, "SELECT 1"), "one rate over every connection of the grant");
         f.millis.addAndGet(Duration.ofSeconds(20).toMillis());
         inj.jdbcStatement(second, "SELECT 1");
         AuditEvent deny = f.audit().stream().filter(e -> e.reason() != null && e.reason().contains("statement rate")).findFirst().orElseThrow();
         assertEquals("deny", deny.event());
         assertTrue(deny.rule().startsWith("rules.yaml:"), deny.rule());
-        assertFalse(inj.jdbc(PG, null, "agent_rw", "veil:orders").guardsStatements(), "no rate, not read-only: statements not tracked");
+        assertFalse(inj.jdbc(PG, null, "agent_rw", "veil:orders").guard() != null, "no rate, not read-only: statements not tracked");
     }
 
     @Test
     void readOnlyWithoutAStatementRateCountsNothingAndStillStopsWrites() throws Exception {
         Injector inj = fixture().injector;
-        JdbcLogin login = inj.jdbc("jdbc:h2:mem:view", null, "sa", "veil:viewer");
-        assertTrue(login.guardsStatements());
+        StatementGuard login = inj.jdbc("jdbc:h2:mem:view", null, "sa", "veil:viewer").guard();
+        assertTrue(login.readOnly());
         assertFalse(login.statementRate());
-        assertTrue(inj.jdbc("jdbc:h2:mem:x", null, "sa", "veil:reader").statementRate());
+        assertTrue(inj.jdbc("jdbc:h2:mem:x", null, "sa", "veil:reader").guard().statementRate());
         for (int i = 0; i < 100; i++) inj.jdbcStatement(login, "SELECT 1");
         JdbcDeniedException write = assertThrows(JdbcDeniedException.class, () -> inj.jdbcStatement(login, "DELETE FROM t"));
         assertEquals("25006", write.getSQLState());
