@@ -290,12 +290,12 @@ public final class Engine {
         return new Injector(none, agent, new PolicyEngine(none, Clock.systemUTC(), Approvals.NONE), null, scrubber, null);
     }
 
-    /** At exit, records still waiting for their deferred sync are forced. */
+    /** At exit, records still waiting to be written or forced are. */
     private static void flushAtExit(DeferredAuditLog audit, PrintStream err) {
         try {
-            audit.flush();
+            audit.flushAtExit();
         } catch (IOException e) {
-            err.println("veil: the audit log could not be forced to disk at exit (" + e.getClass().getSimpleName() + ")");
+            err.println("veil: the audit log could not be written or forced to disk at exit (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -56,7 +56,11 @@ class EngineStartTest {
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
 
         assertEquals("Bearer " + REAL, engine.http("GET", "http://127.0.0.1:8080/v1/x", "header", "Bearer veil:api"));
-        List<String> lines = Files.readAllLines(audit);
+        // Written behind the call (audit.sync defaults to 1s), within a few milliseconds.
+        List<String> lines = List.of();
+        for (long end = System.nanoTime() + 10_000_000_000L; lines.isEmpty() && System.nanoTime() < end; Thread.sleep(5)) {
+            if (Files.exists(audit)) lines = Files.readAllLines(audit);
+        }
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains("\"event\":\"inject\""), lines.get(0));
         assertFalse(lines.get(0).contains(REAL), "no value in the audit log");

@@ -1,5 +1,6 @@
 package dev.veil.audit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +69,10 @@ public final class AuditLog implements Closeable {
         public Options clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
         public Options scrubber(UnaryOperator<String> scrubber) { this.scrubber = Objects.requireNonNull(scrubber); return this; }
+
+        Duration syncWithin() { return syncWithin; }
+
+        Clock clock() { return clock; }
     }
 
     private static final Set<OpenOption> LOG_OPTIONS =
@@ -142,27 +149,52 @@ public final class AuditLog implements Closeable {
 
     /** Appends one event and returns the record as written (with ts, seq, pid, prev and hash). */
     public AuditEvent append(AuditEvent event) throws IOException {
-        Objects.requireNonNull(event, "event");
+        return appendAll(List.of(new Stamped(Objects.requireNonNull(event, "event"), clock.millis()))).get(0);
+    }
+
+    /** An event and when it happened, for a record written a little later ({@link DeferredAuditLog}). */
+    static final class Stamped {
+        final AuditEvent event;
+        final long millis;
+
+        Stamped(AuditEvent event, long millis) {
+            this.event = event;
+            this.millis = millis;
+        }
+    }
+
+    /**
+     * Appends {@code events} in order with one locked write, all of them or (on an error) none, and returns the
+     * records as written.
+     */
+    List<AuditEvent> appendAll(List<Stamped> events) throws IOException {
         // Scrubbing needs no lock.
-        String agent = scrub(event.agent());
-        String credential = scrub(event.credential());
-        String destination = scrub(event.destination());
-        String method = scrub(event.method());
-        String rule = scrub(event.rule());
-        String reason = scrub(event.reason());
-        AuditEvent record;
+        List<AuditEvent> scrubbed = new ArrayList<>(events.size());
+        for (Stamped s : events) {
+            AuditEvent e = s.event;
+            scrubbed.add(new AuditEvent(null, 0, scrub(e.agent()), pid, e.event(), scrub(e.credential()),
+                    scrub(e.destination()), scrub(e.method()), scrub(e.rule()), scrub(e.reason()), null, null));
+        }
+        List<AuditEvent> records = new ArrayList<>(events.size());
         boolean syncNow;
         lock.lock();
         try (FileLock ignored = lockFile()) {
             long size = channel.size();
             if (size != knownSize) loadTail(size);
-            AuditEvent unsealed = new AuditEvent(timestamp(clock.millis()), lastSeq + 1, agent, pid, event.event(),
-                    credential, destination, method, rule, reason, lastHash, null);
-            // Serialized once: the hash covers the record without its hash field, which then closes the line.
-            byte[] line = AuditCodec.sealedLine(sha256, AuditCodec.json(unsealed, false));
-            String hash = AuditCodec.hashOf(line);
-            record = unsealed.sealed(hash);
-            ByteBuffer bytes = ByteBuffer.wrap(line);
+            long seq = lastSeq;
+            String hash = lastHash;
+            ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * events.size());
+            for (int i = 0; i < scrubbed.size(); i++) {
+                AuditEvent e = scrubbed.get(i);
+                AuditEvent unsealed = new AuditEvent(timestamp(events.get(i).millis), ++seq, e.agent(), pid, e.event(), e.credential(),
+                        e.destination(), e.method(), e.rule(), e.reason(), hash, null);
+                // Serialized once: the hash covers the record without its hash field, which then closes the line.
+                byte[] line = AuditCodec.sealedLine(sha256, AuditCodec.json(unsealed, false));
+                hash = AuditCodec.hashOf(line);
+                records.add(unsealed.sealed(hash));
+                lines.write(line, 0, line.length);
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(lines.toByteArray());
             int length = bytes.remaining();
             try {
                 long at = size;
@@ -172,9 +204,9 @@ public final class AuditLog implements Closeable {
                 throw e;
             }
             knownSize = size + length;
-            lastSeq = record.seq();
+            lastSeq = seq;
             lastHash = hash;
-            pending++;
+            pending += records.size();
             syncNow = syncWithin.isZero();
             if (!syncNow && !syncScheduled) {
                 syncScheduled = true;
@@ -183,9 +215,11 @@ public final class AuditLog implements Closeable {
         } finally {
             lock.unlock();
         }
-        if (syncNow) sync(record.seq(), record.hash(), 1);
-        return record;
+        if (syncNow) sync(lastOf(records).seq(), lastOf(records).hash(), records.size());
+        return records;
     }
+
+    private static AuditEvent lastOf(List<AuditEvent> records) { return records.get(records.size() - 1); }
 
     /** ISO-8601 UTC with milliseconds; the part up to the seconds is formatted once a second. Under the lock. */
     private String timestamp(long millis) {

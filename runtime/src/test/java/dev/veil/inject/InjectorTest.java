@@ -3,7 +3,6 @@ package dev.veil.inject;
 import dev.veil.testing.TestEvidence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -295,7 +294,9 @@ class InjectorTest {
         assertEquals("Bearer " + OPENAI, out);
         assertEquals("error calling with Bearer veil:openai", engine.scrub("error calling with " + out));
         assertThrows(VeilDeniedException.class, () -> engine.http("GET", "https://evil.example/", "header", "Bearer veil:openai"));
-        assertNotEquals(0, audit().size());
+        // The engine writes its records behind the calls (audit.sync defaults to 1s), within a few milliseconds.
+        for (long end = System.nanoTime() + 10_000_000_000L; audit().size() < 2 && System.nanoTime() < end; ) Thread.sleep(5);
+        assertEquals(List.of("inject", "deny"), audit().stream().map(AuditEvent::event).collect(Collectors.toList()));
         assertNoSecretIn(err.toString(StandardCharsets.UTF_8), "engine's stderr");
     }
 
