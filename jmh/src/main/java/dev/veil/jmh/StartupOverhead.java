@@ -2,7 +2,6 @@ package dev.veil.jmh;
 
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,14 +28,14 @@ public final class StartupOverhead {
             time(plain);
             time(agent);
         }
-        long[] without = new long[runs];
-        long[] with = new long[runs];
+        double[] without = new double[runs];
+        double[] with = new double[runs];
         for (int i = 0; i < runs; i++) {
             without[i] = time(plain);
             with[i] = time(agent);
         }
-        double a = median(without) / 1e6;
-        double b = median(with) / 1e6;
+        double a = AgentOverhead.median(without) / 1e6;
+        double b = AgentOverhead.median(with) / 1e6;
         return String.format("hello-world JVM start-up, median of %d runs: without agent %.1f ms, with agent %.1f ms, added %.1f ms (x%.2f)",
                 runs, a, b, b - a, b / a);
     }
@@ -49,11 +48,5 @@ public final class StartupOverhead {
             throw new IllegalStateException("child failed: " + command + "\n" + new String(out));
         }
         return System.nanoTime() - start;
-    }
-
-    private static double median(long[] values) {
-        long[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
     }
 }

@@ -2,7 +2,9 @@ package dev.veil.inject;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,6 +156,17 @@ class InjectorJdbcTest {
         assertEquals("deny", deny.event());
         assertTrue(deny.rule().startsWith("rules.yaml:"), deny.rule());
         assertFalse(inj.jdbc(PG, null, "agent_rw", "veil:orders").guard() != null, "no rate, not read-only: statements not tracked");
+    }
+
+    @Test
+    void connectionsOpenedUnderEqualDecisionsShareOneGuardThatHoldsNoValue() throws Exception {
+        Injector inj = fixture().injector;
+        StatementGuard first = inj.jdbc("jdbc:h2:mem:x", null, "sa", "veil:reader").guard();
+        assertSame(first, inj.jdbc("jdbc:h2:mem:x", null, "sa", "veil:reader").guard(), "one guard per grant and destination");
+        assertNotSame(first, inj.jdbc("jdbc:h2:mem:y", null, "sa", "veil:reader").guard(), "another destination, another guard");
+        for (java.lang.reflect.Field f : StatementGuard.class.getDeclaredFields()) {
+            assertTrue(f.getType() == boolean.class || f.getType() == List.class, "a guard keeps flags and decisions only: " + f);
+        }
     }
 
     @Test
