@@ -82,7 +82,14 @@ public final class DeferredAuditLog {
         }
         IOException failed = failure;
         if (failed != null) throw new IOException("audit log " + file + " cannot be written: " + failed.getMessage(), failed);
-        if (waiting.incrementAndGet() > MAX_QUEUED) writeWaiting();
+        if (waiting.incrementAndGet() > MAX_QUEUED) {
+            try {
+                writeWaiting();
+            } catch (IOException e) {
+                waiting.decrementAndGet(); // this record is not queued
+                throw e;
+            }
+        }
         queue.offer(new AuditLog.Stamped(event, options.clock().millis()));
         if (inline) {
             writeWaiting();
