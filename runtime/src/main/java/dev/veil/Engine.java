@@ -191,6 +191,14 @@ public final class Engine {
         if (guard != null) injector.jdbcStatement(guard, sql);
     }
 
+    /**
+     * {@code connection} was closed: forgotten now rather than when the collector clears it, so that a program
+     * opening many short connections leaves nothing for young collections to copy.
+     */
+    public void jdbcClosed(Object connection) {
+        guarded.remove(connection);
+    }
+
     /** Whether {@code connection} was opened with a read-only grant (it may then not be set writable). */
     public boolean jdbcReadOnly(Object connection) {
         StatementGuard guard = guarded.get(connection);

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Per-object state for objects Veil does not own (connections), keyed by identity and held weakly,
  * so a closed and forgotten connection is never kept alive. A lookup runs on every statement: it takes
  * no lock and allocates nothing (a hash table of immutable chains, replaced whole on a change); a
- * {@link #put} locks and also drops the entries of keys already collected. Thread-safe.
+ * {@link #put} or {@link #remove} locks, and a put also drops the entries of keys already collected. Thread-safe.
  */
 public final class WeakIdentityMap<V> {
     private static final int INITIAL_BUCKETS = 16;
@@ -38,6 +38,18 @@ public final class WeakIdentityMap<V> {
         b.set(i, new Entry<>(key, hash, value, without(b.get(i), key), collected));
         size++;
         if (size > b.length() / 4 * 3) grow();
+    }
+
+    /** Forgets {@code key}; takes no lock when it is not there. */
+    public void remove(Object key) {
+        if (get(key) == null) return;
+        synchronized (this) {
+            AtomicReferenceArray<Entry<V>> b = buckets;
+            int i = System.identityHashCode(key) & (b.length() - 1);
+            Entry<V> head = b.get(i);
+            Entry<V> kept = without(head, key);
+            if (kept != head) b.set(i, kept);
+        }
     }
 
     public boolean isEmpty() {

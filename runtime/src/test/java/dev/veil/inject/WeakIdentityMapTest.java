@@ -44,6 +44,22 @@ class WeakIdentityMapTest {
     }
 
     @Test
+    void removingAKeyForgetsOnlyIt() {
+        WeakIdentityMap<Integer> map = new WeakIdentityMap<>();
+        List<Object> keys = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            keys.add(new Object());
+            map.put(keys.get(i), i);
+        }
+        for (int i = 0; i < 200; i += 2) map.remove(keys.get(i));
+        map.remove(new Object()); // never there
+        assertEquals(100, map.size());
+        for (int i = 0; i < 200; i++) assertEquals(i % 2 == 0 ? null : Integer.valueOf(i), map.get(keys.get(i)), "key " + i);
+        for (int i = 1; i < 200; i += 2) map.remove(keys.get(i));
+        assertTrue(map.isEmpty());
+    }
+
+    @Test
     void manyKeysSurviveGrowingAndReplacing() {
         WeakIdentityMap<Integer> map = new WeakIdentityMap<>();
         List<Object> keys = new ArrayList<>();

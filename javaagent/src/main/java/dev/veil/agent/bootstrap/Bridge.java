@@ -57,6 +57,8 @@ public final class Bridge {
         void jdbcSql(Object connectionOrStatement, String sql) throws Exception;
 
         boolean jdbcReadOnly(Object connection);
+
+        void jdbcClosed(Object connection);
     }
 
     private static volatile Handler handler;
@@ -277,6 +279,12 @@ public final class Bridge {
     public static boolean jdbcReadOnly(Object connection) {
         Handler h = handler;
         return h != null && h.jdbcReadOnly(connection);
+    }
+
+    /** {@code connection} was closed: its statements need no check any more. */
+    public static void jdbcClosed(Object connection) {
+        Handler h = handler;
+        if (h != null && connection != null) h.jdbcClosed(connection);
     }
 
     /** An instrumentation point failed unexpectedly: reported once per point, scrubbed. */

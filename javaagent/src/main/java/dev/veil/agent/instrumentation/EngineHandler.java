@@ -213,6 +213,11 @@ final class EngineHandler implements Bridge.Handler {
     }
 
     @Override
+    public void jdbcClosed(Object connection) {
+        engine.jdbcClosed(connection);
+    }
+
+    @Override
     public void failed(String where, Throwable error) {
         report(engine, reported, where, error);
     }

@@ -35,7 +35,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  *     {@code getConnection*}/{@code getXAConnection*}.
  * <li>Every {@code Connection} and {@code Statement} implementation: SQL given to prepare, prepareCall,
  *     nativeSQL, execute*, executeLargeUpdate and addBatch is checked on read-only connections, and such a
- *     connection cannot be set writable again.
+ *     connection cannot be set writable again. A connection closed is forgotten at once.
  * <li>Every {@code DatabaseMetaData}: the URL and user a connection reports are read back with placeholders.
  * </ul>
  * Nothing in the JDK is instrumented (DriverManager only calls drivers), so no JDK package needs opening.
@@ -68,7 +68,9 @@ public final class JdbcModule implements InstrumentationModule {
                         .visit(Advice.to(SqlAdvice.class).on(namedOneOf("prepareStatement", "prepareCall", "nativeSQL")
                                 .and(not(isStatic())).and(takesArgument(0, String.class))))
                         .visit(Advice.to(SetReadOnlyAdvice.class).on(named("setReadOnly").and(takesArguments(boolean.class))
-                                .and(returns(void.class)))))
+                                .and(returns(void.class))))
+                        .visit(Advice.to(ConnectionCloseAdvice.class).on(named("close").and(takesArguments(0))
+                                .and(not(isStatic())))))
                 .type(declaring("getURL", "getUserName").and(implementing("java.sql.DatabaseMetaData")))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(PlaceholdersInReturnedText.class)
                         .on(namedOneOf("getURL", "getUserName").and(takesArguments(0)).and(returns(String.class)))))
