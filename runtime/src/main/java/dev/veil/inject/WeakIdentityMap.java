@@ -2,6 +2,7 @@ package dev.veil.inject;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -14,12 +15,19 @@ public final class WeakIdentityMap<V> {
     private static final int INITIAL_BUCKETS = 16;
 
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    /**
+     * The classes of the keys ever put, held weakly: few (one per driver). Objects of other classes (a pool's proxy
+     * connections, made anew for every borrow) are answered at once, without their identity hash, which the JVM
+     * would first have to make for each. Written under the lock.
+     */
+    @SuppressWarnings("unchecked")
+    private volatile WeakReference<Class<?>>[] keyClasses = new WeakReference[0];
     private volatile AtomicReferenceArray<Entry<V>> buckets = new AtomicReferenceArray<>(INITIAL_BUCKETS);
     /** Entries in {@link #buckets}, collected keys included until they are dropped. Written under the lock. */
     private volatile int size;
 
     public V get(Object key) {
-        if (key == null || size == 0) return null;
+        if (key == null || size == 0 || !ofAKeyClass(key)) return null;
         AtomicReferenceArray<Entry<V>> b = buckets;
         int hash = System.identityHashCode(key);
         for (Entry<V> e = b.get(hash & (b.length() - 1)); e != null; e = e.next) {
@@ -31,6 +39,11 @@ public final class WeakIdentityMap<V> {
     /** Maps {@code key} to {@code value}, replacing any value it had. */
     public synchronized void put(Object key, V value) {
         if (key == null) throw new NullPointerException("key");
+        if (!ofAKeyClass(key)) {
+            WeakReference<Class<?>>[] known = Arrays.copyOf(keyClasses, keyClasses.length + 1);
+            known[known.length - 1] = new WeakReference<>(key.getClass());
+            keyClasses = known;
+        }
         dropCollected();
         AtomicReferenceArray<Entry<V>> b = buckets;
         int hash = System.identityHashCode(key);
@@ -38,6 +51,14 @@ public final class WeakIdentityMap<V> {
         b.set(i, new Entry<>(key, hash, value, without(b.get(i), key), collected));
         size++;
         if (size > b.length() / 4 * 3) grow();
+    }
+
+    private boolean ofAKeyClass(Object key) {
+        Class<?> type = key.getClass();
+        for (WeakReference<Class<?>> known : keyClasses) {
+            if (known.get() == type) return true;
+        }
+        return false;
     }
 
     /** Forgets {@code key}; takes no lock when it is not there. */
