@@ -199,6 +199,15 @@ public final class Engine {
         guarded.remove(connection);
     }
 
+    /**
+     * {@code copy} works on the database session of {@code original} (the handles of H2's XA pool): under a
+     * read-only grant or a statement rate its statements are checked as the original's.
+     */
+    public void jdbcCopied(Object original, Object copy) {
+        StatementGuard guard = guarded.get(original);
+        if (guard != null) guarded.put(copy, guard);
+    }
+
     /** Whether {@code connection} was opened with a read-only grant (it may then not be set writable). */
     public boolean jdbcReadOnly(Object connection) {
         StatementGuard guard = guarded.get(connection);

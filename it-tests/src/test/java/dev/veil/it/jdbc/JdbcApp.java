@@ -114,6 +114,12 @@ public final class JdbcApp {
                 ds.setURL(url);
                 return ds.getConnection(user, password);
             }
+            case "h2xa": {
+                // A handle of H2's XA pool: a copy of the connection the data source opened, on its session.
+                JdbcDataSource ds = new JdbcDataSource();
+                ds.setURL(url);
+                return ds.getXAConnection(user, password).getConnection();
+            }
             case "sqliteds": {
                 SQLiteDataSource ds = new SQLiteDataSource();
                 ds.setUrl(url);

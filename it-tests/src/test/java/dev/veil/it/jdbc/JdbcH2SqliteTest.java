@@ -100,7 +100,7 @@ class JdbcH2SqliteTest {
         args.add("metered|dm|" + h2 + "|reader|veil:h2-metered|SELECT 1|prep:SELECT 2|SELECT count(*) FROM orders|SELECT 4|batch:SELECT 5");
         args.add("metered-again|h2ds|" + h2 + "|reader|veil:h2-metered|SELECT 1");
         args.add("plain|dm|" + h2 + "|admin|" + "not-the-password");
-        for (String via : List.of("dm", "h2ds", "hikari")) {
+        for (String via : List.of("dm", "h2ds", "h2xa", "hikari")) {
             args.add("ro-" + via + "|" + via + "|" + h2 + "|reader|veil:h2-reader|SELECT count(*) FROM orders|prep:SELECT item FROM orders WHERE id = 3|"
                     + String.join("|", WRITES) + "|setrw:|DELETE FROM orders|SELECT count(*) FROM orders");
         }
@@ -135,7 +135,7 @@ class JdbcH2SqliteTest {
         assertDenied(out, "metered#4 ERR 28000", "h2-metered", "over the statement rate (3/min)");
         assertDenied(out, "metered-again#0 ERR 28000", "h2-metered", "over the statement rate (3/min)");
         assertTrue(out.contains("plain ERR 28000 Wrong user name or password"), r.toString());
-        for (String via : List.of("dm", "h2ds", "hikari")) {
+        for (String via : List.of("dm", "h2ds", "h2xa", "hikari")) {
             String p = "ro-" + via;
             assertLine(out, p + "#0 OK 3");
             assertLine(out, p + "#1 OK plum");

@@ -59,6 +59,8 @@ public final class Bridge {
         boolean jdbcReadOnly(Object connection);
 
         void jdbcClosed(Object connection);
+
+        void jdbcCopied(Object original, Object copy);
     }
 
     private static volatile Handler handler;
@@ -285,6 +287,12 @@ public final class Bridge {
     public static void jdbcClosed(Object connection) {
         Handler h = handler;
         if (h != null && connection != null) h.jdbcClosed(connection);
+    }
+
+    /** {@code copy} works on the database session of {@code original}: its statements are checked as the original's. */
+    public static void jdbcCopied(Object original, Object copy) {
+        Handler h = handler;
+        if (h != null && original != null && copy != null) h.jdbcCopied(original, copy);
     }
 
     /** An instrumentation point failed unexpectedly: reported once per point, scrubbed. */

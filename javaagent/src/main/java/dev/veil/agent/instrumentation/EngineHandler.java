@@ -218,6 +218,11 @@ final class EngineHandler implements Bridge.Handler {
     }
 
     @Override
+    public void jdbcCopied(Object original, Object copy) {
+        engine.jdbcCopied(original, copy);
+    }
+
+    @Override
     public void failed(String where, Throwable error) {
         report(engine, reported, where, error);
     }

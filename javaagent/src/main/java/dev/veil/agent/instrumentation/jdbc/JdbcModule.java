@@ -27,7 +27,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <li>{@code Driver#connect(String, Properties)} of every driver: DriverManager, HikariCP's {@code jdbcUrl},
  *     pgjdbc's and MySQL's DataSources (MysqlDataSource through its NonRegisteringDriver instance) all end there.
  * <li>The DataSources that open connections without it: H2 2.x's {@code JdbcConnection} constructor (its
- *     JdbcDataSource and its Driver both end there), SQLite's {@code JDBC.createConnection} and MariaDB
+ *     JdbcDataSource and its Driver both end there; the handles of its XA pool, copies made by another
+ *     constructor, are checked as the connection they copy), SQLite's {@code JDBC.createConnection} and MariaDB
  *     Connector/J 3.x's static {@code connect(Configuration)} (MariaDbDataSource, MariaDbPoolDataSource; its Driver
  *     ends there too, with the login already swapped).
  * <li>A connect the database refuses for authentication is repeated with the credential fetched again (rotation):
@@ -51,8 +52,11 @@ public final class JdbcModule implements InstrumentationModule {
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(DriverConnectAdvice.class, RepeatRefusedConnect.class)
                         .on(named("connect").and(not(isStatic())).and(not(isBridge())).and(takesArguments(String.class, Properties.class)))))
                 .type(named("org.h2.jdbc.JdbcConnection"))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2ConnectionAdvice.class)
-                        .on(isConstructor().and(takesArguments(String.class, Properties.class, String.class, Object.class, boolean.class)))))
+                .transform((b, type, loader, module, domain) -> b
+                        .visit(Advice.to(H2ConnectionAdvice.class)
+                                .on(isConstructor().and(takesArguments(String.class, Properties.class, String.class, Object.class, boolean.class))))
+                        .visit(Advice.to(H2ConnectionCopyAdvice.class)
+                                .on(isConstructor().and(takesArguments(1)).and(takesArgument(0, named("org.h2.jdbc.JdbcConnection"))))))
                 .type(named("org.h2.jdbcx.JdbcDataSource"))
                 .transform((b, type, loader, module, domain) -> b.visit(Advice.to(H2DataSourceRetryAdvice.class)
                         .on(namedOneOf("getConnection", "getXAConnection").and(not(isStatic())))))
