@@ -54,7 +54,6 @@ public final class JdbcLogin {
     public Properties info() { return info; }
     public String user() { return user; }
     public String password() { return password; }
-    public boolean readOnly() { return guard != null && guard.readOnly(); }
     /** What checking statements on the connection needs: null if they need no check (not read-only, no statement rate). */
     public StatementGuard guard() { return guard; }
     /** The (first) credential used, for messages. */
@@ -73,6 +72,6 @@ public final class JdbcLogin {
     boolean sameValues(JdbcLogin other) { return values.equals(other.values); }
 
     @Override public String toString() {
-        return "jdbc login with credential '" + credential() + "' for " + destination() + (readOnly() ? " (read-only)" : "");
+        return "jdbc login with credential '" + credential() + "' for " + destination() + (guard != null && guard.readOnly() ? " (read-only)" : "");
     }
 }

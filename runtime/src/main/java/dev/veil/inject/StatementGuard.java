@@ -34,18 +34,20 @@ public final class StatementGuard {
         StatementGuard of(List<Decision> decisions) {
             boolean ro = false;
             boolean rate = false;
-            // Everything a statement check reads of a decision, including what a rate denial copies from it.
-            List<Object> key = new ArrayList<>(decisions.size() * 5);
             for (Decision d : decisions) {
                 ro |= d.readOnly();
                 rate |= d.grant() instanceof JdbcGrant && ((JdbcGrant) d.grant()).statementRate() != null;
+            }
+            if (!ro && !rate) return null;
+            // Everything a statement check reads of a decision, including what a rate denial copies from it.
+            List<Object> key = new ArrayList<>(decisions.size() * 5);
+            for (Decision d : decisions) {
                 key.add(d.grant());
                 key.add(d.credential());
                 key.add(d.agent());
                 key.add(d.destination());
                 key.add(d.subject());
             }
-            if (!ro && !rate) return null;
             StatementGuard known = guards.get(key);
             if (known != null) return known;
             StatementGuard fresh = new StatementGuard(ro, rate, decisions);
