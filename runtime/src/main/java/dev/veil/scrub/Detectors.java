@@ -77,11 +77,20 @@ public final class Detectors {
     /** The keywords as given and whether each ignores case: for {@link #openMatchStart}. */
     private final String[] keywordText;
     private final boolean[] keywordIgnoresCase;
+    /** Whether a match at this keyword needs a word boundary before it (regex {@code \\b...}, keyword starting with a word char). */
+    private final boolean[] keywordAfterBoundary;
+    /**
+     * Each thread's matchers by detector, kept between scrubs (a URL in a log line meets {@code ://} on every
+     * event). A matcher is taken out while in use, so a scrub nested inside another makes its own, and holds no
+     * text while kept.
+     */
+    private final ThreadLocal<Matcher[]> idle;
 
     private Detectors(List<Detector> detectors, List<String> keywordList, List<int[]> keywordInfo) {
         this.detectors = detectors;
         keywordText = keywordList.toArray(new String[0]);
         keywordIgnoresCase = new boolean[keywordText.length];
+        keywordAfterBoundary = new boolean[keywordText.length];
         LiteralIndex.Builder b = new LiteralIndex.Builder();
         List<Integer> always = new ArrayList<>();
         boolean[] hasKeyword = new boolean[detectors.size()];
@@ -91,6 +100,8 @@ public final class Detectors {
             b.add(keywordList.get(k), info[1] != 0);
             detectorOfKeyword[k] = info[0];
             keywordIgnoresCase[k] = info[1] != 0;
+            Detector det = detectors.get(info[0]);
+            keywordAfterBoundary[k] = det.back == 0 && det.source.startsWith("\\b") && isWordChar(keywordText[k].charAt(0));
             hasKeyword[info[0]] = true;
         }
         for (int d = 0; d < detectors.size(); d++) {
@@ -99,6 +110,7 @@ public final class Detectors {
             }
         }
         keywords = b.build();
+        idle = ThreadLocal.withInitial(() -> new Matcher[detectors.size()]);
         alwaysRun = always.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -139,38 +151,59 @@ public final class Detectors {
 
     String replacement(int detector) { return detectors.get(detector).replacement; }
 
-    /** Whether detection could find anything in these UTF-8 bytes (a keyword occurs, or a pattern always runs). */
-    boolean mayMatch(byte[] text, int from, int to) {
-        return alwaysRun.length > 0 || keywords.findAll(text, from, to, null) != null;
+    /** Whether {@link #find(CharSequence, Matches)} must run on a text whose keyword pass found {@code hits}. */
+    boolean mayMatch(Matches hits) {
+        return hits != null || alwaysRun.length > 0;
     }
 
-    /** As {@link #mayMatch(byte[], int, int)}, for chars. */
-    boolean mayMatch(char[] text, int from, int to) {
-        return alwaysRun.length > 0 || keywords.containsAny(text, from, to);
+    /** The keywords occurring in {@code text[0, n)} (a copy of the text to look in), or null if none. */
+    Matches keywordHits(char[] text, int n) {
+        return keywords.findAll(text, 0, n, null);
+    }
+
+    /** The keywords occurring in the UTF-8 bytes {@code text[from, to)} (at byte offsets), or null if none. */
+    Matches keywordHits(byte[] text, int from, int to) {
+        return keywords.findAll(text, from, to, null);
     }
 
     /** Spans to redact (ids are detector indexes), or null if none. */
     Matches find(CharSequence text) {
-        Matches hits = keywords.findAll(text, 0, text.length(), null);
+        return find(text, keywords.findAll(text, 0, text.length(), null));
+    }
+
+    /** As {@link #find(CharSequence)}, given the keywords {@code hits} in {@code text} (null if none). */
+    Matches find(CharSequence text, Matches hits) {
         if (hits == null && alwaysRun.length == 0) {
             return null;
         }
         Matches out = null;
+        Matcher[] kept = hits == null ? null : idle.get();
         Matcher[] matchers = new Matcher[detectors.size()];
-        for (int i = 0; hits != null && i < hits.size(); i++) {
-            int d = detectorOfKeyword[hits.id(i)];
-            Detector det = detectors.get(d);
-            if (matchers[d] == null) {
-                matchers[d] = det.regex().matcher(text).useTransparentBounds(true);
-            }
-            int at = hits.start(i);
-            int end = Math.min(text.length(), at + MAX_MATCH);
-            for (int start = Math.max(0, at - det.back); start <= at; start++) {
-                Matcher m = matchers[d].region(start, end);
-                if (m.lookingAt()) {
-                    out = record(m, det.group, d, text, out);
-                    break;
+        try {
+            for (int i = 0; hits != null && i < hits.size(); i++) {
+                int k = hits.id(i);
+                int at = hits.start(i);
+                // The regex starts with \b at the keyword, which a word char before it refutes (most "sk-" are "task-").
+                if (keywordAfterBoundary[k] && at > 0 && isWordChar(text.charAt(at - 1))) continue;
+                int d = detectorOfKeyword[k];
+                Detector det = detectors.get(d);
+                if (matchers[d] == null) {
+                    Matcher m = kept[d];
+                    kept[d] = null;
+                    matchers[d] = m == null ? det.regex().matcher(text).useTransparentBounds(true) : m.reset(text);
                 }
+                int end = Math.min(text.length(), at + MAX_MATCH);
+                for (int start = Math.max(0, at - det.back); start <= at; start++) {
+                    Matcher m = matchers[d].region(start, end);
+                    if (m.lookingAt()) {
+                        out = record(m, det.group, d, text, out);
+                        break;
+                    }
+                }
+            }
+        } finally {
+            for (int d = 0; kept != null && d < matchers.length; d++) {
+                if (matchers[d] != null) kept[d] = matchers[d].reset("");
             }
         }
         for (int d : alwaysRun) {

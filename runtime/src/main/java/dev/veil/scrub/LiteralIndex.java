@@ -362,15 +362,10 @@ public final class LiteralIndex {
         }
         char[] chars = Chars.of(text);
         try {
-            return containsAny(chars, 0, text.length());
+            return scan(chars, 0, text.length(), null, true) != null;
         } finally {
             Chars.release(chars, text.length(), false);
         }
-    }
-
-    /** True if any literal occurs in {@code text[from, to)}. */
-    boolean containsAny(char[] text, int from, int to) {
-        return literals.length > 0 && to - from >= minLength && scan(text, from, to, null, true) != null;
     }
 
     /**
@@ -390,6 +385,11 @@ public final class LiteralIndex {
         } finally {
             Chars.release(chars, text.length(), out != null);
         }
+    }
+
+    /** As {@link #findAll(CharSequence, int, int, Matches)}, on text already copied into {@code text}. */
+    Matches findAll(char[] text, int from, int to, Matches into) {
+        return literals.length == 0 || to - from < minLength ? into : scan(text, from, to, into, false);
     }
 
     /** As {@link #findAll(CharSequence, int, int, Matches)} on UTF-8 bytes; offsets are byte offsets. */

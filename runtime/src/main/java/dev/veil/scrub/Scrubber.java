@@ -293,17 +293,20 @@ public final class Scrubber {
         }
         try {
             Values v = registry.values;
-            if (!mayNeedScrub(v, text)) {
+            Matches[] found = find(v, text);
+            if (found == null) {
                 return text;
             }
             String out = text;
-            Matches m = v.index.findAll(text, 0, text.length(), null);
-            if (m != null) {
-                out = replace(text, m.resolve(), v.placeholders, null);
+            Matches hits = found[1];
+            if (found[0] != null) {
+                out = replace(text, found[0].resolve(), v.placeholders, null);
+                hits = detectors.find(out);
+            } else {
+                hits = detectors.find(out, hits);
             }
-            Matches d = detectors.find(out);
-            if (d != null) {
-                out = replace(out, d.resolve(), null, detectors);
+            if (hits != null) {
+                out = replace(out, hits.resolve(), null, detectors);
             }
             return out;
         } catch (Throwable t) {
@@ -319,18 +322,21 @@ public final class Scrubber {
         }
         try {
             Values v = registry.values;
-            if (!mayNeedScrub(v, sb)) {
+            Matches[] found = find(v, sb);
+            if (found == null) {
                 return false;
             }
             boolean changed = false;
-            Matches m = v.index.findAll(sb, 0, sb.length(), null);
-            if (m != null) {
-                replaceInPlace(sb, m.resolve(), v.placeholders, null);
+            Matches hits = found[1];
+            if (found[0] != null) {
+                replaceInPlace(sb, found[0].resolve(), v.placeholders, null);
                 changed = true;
+                hits = detectors.find(sb);
+            } else {
+                hits = detectors.find(sb, hits);
             }
-            Matches d = detectors.find(sb);
-            if (d != null) {
-                replaceInPlace(sb, d.resolve(), null, detectors);
+            if (hits != null) {
+                replaceInPlace(sb, hits.resolve(), null, detectors);
                 changed = true;
             }
             return changed;
@@ -342,17 +348,23 @@ public final class Scrubber {
         }
     }
 
-    /** False if no value and no detector keyword occurs in {@code text}: checked on one copy, allocating nothing. */
-    private boolean mayNeedScrub(Values v, CharSequence text) {
+    /**
+     * One copy of {@code text}, one pass for values and one for detector keywords: {value matches, keyword
+     * hits} (the hits only looked for when no value matched), or null when there is nothing to do. Clean text
+     * allocates nothing.
+     */
+    private Matches[] find(Values v, CharSequence text) {
         int n = text.length();
         char[] chars = Chars.of(text);
-        boolean found = true;
+        Matches values = null;
+        Matches hits = null;
         try {
-            found = v.index.containsAny(chars, 0, n) || detectors.mayMatch(chars, 0, n);
+            values = v.index.findAll(chars, 0, n, null);
+            if (values == null) hits = detectors.keywordHits(chars, n);
         } finally {
-            Chars.release(chars, n, found);
+            Chars.release(chars, n, values != null || hits != null);
         }
-        return found;
+        return values == null && !detectors.mayMatch(hits) ? null : new Matches[] {values, hits};
     }
 
     /** Scrubs UTF-8 bytes; the same array if nothing matched, else a new one. */
@@ -384,9 +396,11 @@ public final class Scrubber {
                 from = 0;
                 to = out.length;
             }
-            if (detectors.mayMatch(out, from, to)) {
+            Matches hits = detectors.keywordHits(out, from, to);
+            if (detectors.mayMatch(hits)) {
                 String text = new String(out, from, to - from, StandardCharsets.UTF_8);
-                Matches d = detectors.find(text);
+                // Where every byte became one char (ASCII), the keywords sit in the text where they sat in the bytes.
+                Matches d = from == 0 && text.length() == to ? detectors.find(text, hits) : detectors.find(text);
                 if (d != null) {
                     out = replace(text, d.resolve(), null, detectors).getBytes(StandardCharsets.UTF_8);
                 }

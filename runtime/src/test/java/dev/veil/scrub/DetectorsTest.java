@@ -128,6 +128,53 @@ class DetectorsTest {
     }
 
     @Test
+    void aKeywordInsideAWordIsNoMatchWhereTheRegexWantsAWordStart() {
+        String key = "sk-proj-" + r(ALNUM, 48);
+        for (String before : new String[] {"", " ", "(", "=", "\"", "\n"}) {
+            assertEquals(before + "[REDACTED:openai-api-key]", scrubber.scrub(before + key), "after '" + before + "'");
+        }
+        for (String before : new String[] {"task", "x", "9", "_"}) {
+            String text = before + key;
+            assertSame(text, scrubber.scrub(text), "after '" + before + "'");
+        }
+    }
+
+    @Test
+    void matchersKeptBetweenScrubsSeeOnlyTheTextAtHand() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            String pass = r(ALNUM, 12);
+            String line = "GET https://api.example.com/v1?page=" + i + " via https://bob:" + pass + "@proxy.example.com";
+            String scrubbed = i % 2 == 0 ? scrubber.scrub(line) : scrubber.scrub(sb.replace(0, sb.length(), line)) ? sb.toString() : line;
+            assertEquals("GET https://api.example.com/v1?page=" + i + " via https://bob:[REDACTED:url-credentials]@proxy.example.com",
+                    scrubbed);
+        }
+        // A text whose chars, once copied for the keyword pass, are read by the regex while it scrubs another
+        // text with the same detectors: the nested scrub gets matchers of its own.
+        Detectors detectors = Detectors.of(new ScrubSettings(true, List.of()));
+        String inner = "https://eve:" + r(ALNUM, 12) + "@inner.example.com";
+        Matches[] innerFound = new Matches[1];
+        String outerText = "https://bob:" + r(ALNUM, 12) + "@outer.example.com";
+        CharSequence outer = new CharSequence() {
+            int reads;
+            @Override public int length() { return outerText.length(); }
+            @Override public char charAt(int i) {
+                if (++reads > outerText.length() && innerFound[0] == null) innerFound[0] = detectors.find(inner);
+                return outerText.charAt(i);
+            }
+            @Override public CharSequence subSequence(int s, int e) { return outerText.subSequence(s, e); }
+            @Override public String toString() { return outerText; }
+        };
+        assertEquals(1, detectors.find(inner).size()); // leaves this thread a matcher to take
+        Matches found = detectors.find(outer);
+        assertEquals(1, innerFound[0].size());
+        assertEquals("https://eve:".length(), innerFound[0].start(0));
+        assertEquals(1, found.size());
+        assertEquals("https://bob:".length(), found.start(0));
+        assertEquals(outerText.indexOf('@'), found.end(0));
+    }
+
+    @Test
     void truncatedPrivateKeyIsRedactedToTheEnd() {
         String text = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\n" + r(B64, 70) + "\n" + r(B64, 70);
         assertEquals("key:\n[REDACTED:private-key]", scrubber.scrub(text));
