@@ -52,6 +52,7 @@ class BenchmarksSmokeTest {
     void scrubberAndScanner() throws Exception {
         assertTrue(scores(ScrubberBenchmark.class).size() > 0);
         assertTrue(scores(ScannerBenchmark.class).size() > 0);
+        assertEquals(16, scores(LogLineScrub.class).size());
     }
 
     /** Scores by method (and parameters) of the benchmarks in {@code benchmarks}, each one finite and positive. */
